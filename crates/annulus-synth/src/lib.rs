@@ -41,9 +41,6 @@ mod scene;
 mod streams;
 pub mod truth;
 
-#[cfg(test)]
-mod tests;
-
 use annulus::Board;
 
 pub use error::{Result, SynthError};

@@ -1,4 +1,36 @@
-//! annulus
+//! annulus: the target model of a ring-marker calibration board, and the geometry around it.
+//!
+//! A board is a hex or rect lattice of markers; each marker is an outer dark ring, a code band
+//! of 16 sectors carrying a codeword, and an inner dark ring. This crate holds what a detector
+//! and a board printer share:
+//!
+//! | module | contents |
+//! |---|---|
+//! | [`board`] | the board spec (TOML/JSON, validated with typed errors), marker layout, the built-in board |
+//! | [`codebook`] | the generated `annulus16` codebook and its measured properties |
+//! | [`camera`] | pinhole intrinsics with Brown–Conrady distortion, forward and inverse |
+//! | [`geometry`] | homographies, conics and ellipses; the pixel convention and image frames |
+//! | [`print`] | true-size SVG output of a board |
+//! | [`error`] | the crate's one error type |
+//!
+//! Units and frames are in the names: `xy_board_mm` is a point on the printed page in
+//! millimetres (frame defined in [`board`]), `center_img_px` a point in image pixels (convention
+//! in [`geometry`]), `img_from_board` a homography from the first to the second.
+//!
+//! The crate does no file I/O and never prints; parsing takes text, output returns strings.
+//!
+//! ```
+//! use annulus::{Board, Format};
+//!
+//! let board = Board::builtin();
+//! assert_eq!(board.markers().len(), 195);
+//! let same = Board::parse(&board.to_json(), Format::Json)?;
+//! assert_eq!(same, board);
+//! let svg = annulus::print::board_svg(&board);
+//! assert!(svg.contains("width=\"256mm\""));
+//! # Ok::<(), annulus::Error>(())
+//! ```
+
 pub mod board;
 pub mod camera;
 pub mod codebook;

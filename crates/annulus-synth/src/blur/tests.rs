@@ -1,3 +1,5 @@
+//! Tests of the FFT blur: symmetry, moments, no border darkening.
+
 use super::*;
 
 const N: usize = 96;

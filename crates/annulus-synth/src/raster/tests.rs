@@ -1,3 +1,5 @@
+//! Tests of the rasterizer: integrated ink area and exact interior pixels.
+
 use std::f64::consts::PI;
 
 use annulus::{Board, Format};

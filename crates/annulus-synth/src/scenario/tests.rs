@@ -1,3 +1,5 @@
+//! Tests of scenario parsing: fixtures, typed errors for every kind of bad value.
+
 use annulus::Error as ModelError;
 
 use super::*;

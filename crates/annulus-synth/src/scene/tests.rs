@@ -1,3 +1,5 @@
+//! Tests of the scene: sector lookup, and the clearance bound that supersampling relies on.
+
 use std::f64::consts::TAU;
 
 use proptest::prelude::*;

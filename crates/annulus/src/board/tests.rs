@@ -1,3 +1,5 @@
+//! Tests of the board model: layout, fixtures, typed validation errors, round trips.
+
 use proptest::prelude::*;
 
 use super::*;

@@ -1,3 +1,5 @@
+//! Tests of the camera model: projection, distortion round trips, validation.
+
 use proptest::prelude::*;
 
 use super::*;

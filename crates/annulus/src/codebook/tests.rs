@@ -1,3 +1,5 @@
+//! Tests of the codebook: stored table, documented properties, maximality, rotation algebra.
+
 use super::*;
 use proptest::prelude::*;
 

@@ -1,3 +1,5 @@
+//! Tests of homographies and conics: round trips, Jacobians, imaged circles.
+
 use proptest::prelude::*;
 
 use super::*;

@@ -1,3 +1,5 @@
+//! Tests of the SVG writer: sector runs, true size, well-formed XML.
+
 use super::*;
 use crate::codebook;
 
