@@ -9,14 +9,9 @@ use anyhow::{Context, Result, bail};
 use annulus::{Board, Format};
 use annulus_synth::Scenario;
 
-/// The format of a spec file: by extension, else by its first non-blank character.
-pub fn format_of(path: &Path, text: &str) -> Format {
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("json") => Format::Json,
-        Some("toml") => Format::Toml,
-        _ if text.trim_start().starts_with('{') => Format::Json,
-        _ => Format::Toml,
-    }
+/// The format of a spec file, from its extension or content.
+fn format_of(path: &Path, text: &str) -> Format {
+    Format::guess(path.extension().and_then(|e| e.to_str()), text)
 }
 
 /// Reads a whole text file, naming it in the error.

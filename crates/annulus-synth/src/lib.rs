@@ -89,25 +89,54 @@ impl Synthesizer {
         &self.board
     }
 
-    /// Renders image `image_index` of the scenario.
-    pub fn render(&self, image_index: u32) -> Result<SynthImage> {
+    /// The ground truth of image `image_index`, without rendering its pixels.
+    pub fn truth(&self, image_index: u32) -> Result<GroundTruth> {
         let s = &self.scenario;
         if image_index >= s.count {
             return Err(SynthError::IndexOutOfRange { index: image_index, count: s.count });
         }
         let pose =
             Pose::sample(&s.pose, &s.camera, self.board.center_board_mm(), s.seed, image_index);
-        let blur = BlurShape::sample(&s.blur, s.seed, image_index);
-        let lighting = Lighting::sample(&s.illumination, s.seed, image_index);
+        let img_from_board = pose.img_from_board(&s.camera);
+        let view = View {
+            board: &self.board,
+            camera: &s.camera,
+            pose: &pose,
+            img_from_board: &img_from_board,
+            size: s.image,
+        };
+        Ok(GroundTruth {
+            schema: TRUTH_SCHEMA,
+            scenario: s.name.clone(),
+            image_index,
+            seed: s.seed,
+            image: s.image,
+            board: self.board.name().to_owned(),
+            frames: Frames::WRITTEN,
+            camera: s.camera,
+            pose,
+            img_from_board,
+            blur: BlurShape::sample(&s.blur, s.seed, image_index),
+            illumination: Lighting::sample(&s.illumination, s.seed, image_index),
+            noise_sigma: s.noise.sigma,
+            levels: s.levels,
+            supersampling: s.render.supersampling,
+            markers: marker_truths(&view),
+        })
+    }
 
+    /// Renders image `image_index` of the scenario, with its ground truth.
+    pub fn render(&self, image_index: u32) -> Result<SynthImage> {
+        let truth = self.truth(image_index)?;
+        let s = &self.scenario;
         let (width, height) = (s.image.width as usize, s.image.height as usize);
-        let margin = blur::margin_px(blur.sigma_max_px());
+        let margin = blur::margin_px(truth.blur.sigma_max_px());
         let (canvas_w, canvas_h) = if margin > 0 {
             (blur::fft_friendly(width + 2 * margin), blur::fft_friendly(height + 2 * margin))
         } else {
             (width, height)
         };
-        let projection = pose.projection_matrix(&s.camera);
+        let projection = truth.pose.projection_matrix(&s.camera);
         let board_from_undistorted =
             projection.try_inverse().ok_or(SynthError::DegeneratePose { image_index })?;
         let map = PixelMap {
@@ -119,46 +148,19 @@ impl Synthesizer {
         let window = Window { origin: [origin, origin], width: canvas_w, height: canvas_h };
         let mut canvas = rasterize(&scene, &map, window, s.render.supersampling)?;
         if margin > 0 {
-            let cov =
-                blur::covariance(blur.sigma_a_px, blur.sigma_b_px, blur.angle_deg.to_radians());
+            let b = &truth.blur;
+            let cov = blur::covariance(b.sigma_a_px, b.sigma_b_px, b.angle_deg.to_radians());
             blur::gaussian_blur(&mut canvas, canvas_w, canvas_h, cov);
         }
         let exposure = Exposure {
             size: [s.image.width, s.image.height],
             margin,
-            lighting,
+            lighting: truth.illumination,
             noise_sigma: s.noise.sigma,
             seed: s.seed,
             image_index,
         };
         let pixels = expose(&canvas, canvas_w, &exposure);
-
-        let img_from_board = pose.img_from_board(&s.camera);
-        let view = View {
-            board: &self.board,
-            camera: &s.camera,
-            pose: &pose,
-            img_from_board: &img_from_board,
-            size: s.image,
-        };
-        let truth = GroundTruth {
-            schema: TRUTH_SCHEMA,
-            scenario: s.name.clone(),
-            image_index,
-            seed: s.seed,
-            image: s.image,
-            board: self.board.name().to_owned(),
-            frames: Frames::WRITTEN,
-            camera: s.camera,
-            pose,
-            img_from_board,
-            blur,
-            illumination: lighting,
-            noise_sigma: s.noise.sigma,
-            levels: s.levels,
-            supersampling: s.render.supersampling,
-            markers: marker_truths(&view),
-        };
         Ok(SynthImage {
             image: GrayImage { width: s.image.width, height: s.image.height, pixels },
             truth,

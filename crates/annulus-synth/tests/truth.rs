@@ -174,6 +174,18 @@ fn blur3_and_reference_share_their_poses() {
 }
 
 #[test]
+fn render_reports_the_same_truth_as_truth() {
+    let synth = common::tiny();
+    for i in 0..2 {
+        assert_eq!(synth.render(i).expect("renders").truth, synth.truth(i).expect("truth"));
+    }
+    assert!(matches!(
+        synth.truth(2),
+        Err(annulus_synth::SynthError::IndexOutOfRange { index: 2, count: 2 })
+    ));
+}
+
+#[test]
 fn tiny_truth_snapshot() {
     let truth = common::tiny().render(0).expect("renders").truth;
     insta::assert_json_snapshot!(truth);
@@ -188,6 +200,30 @@ fn camera() -> Camera {
 }
 
 proptest! {
+    #[test]
+    fn truth_centres_are_projected_circle_centres(
+        seed: u64, tilt in 0.0f64..60.0, distance in 200.0f64..600.0, k1 in -0.2f64..0.1,
+    ) {
+        // Any pose, any lens: the truth's centre is the pole of the vanishing line with respect
+        // to both imaged rings (an identity it is not computed from), and distorts to the
+        // image-frame centre.
+        let text = PROBE_SCENARIO
+            .replace("tilt_deg = [0.0, 30.0]", &format!("tilt_deg = [{tilt}, {tilt}]"))
+            .replace("distance_mm = [290.0, 300.0]", &format!("distance_mm = [{distance}, {distance}]"))
+            .replace("k1 = -0.2", &format!("k1 = {k1}"))
+            .replace("seed = 11", &format!("seed = {seed}"));
+        let synth = Synthesizer::new(common::scenario(&text), common::tiny_board()).expect("valid");
+        let truth = synth.truth(0).expect("truth");
+        for m in &truth.markers {
+            let center = m.center_undistorted_px.expect("in front of the camera");
+            for ellipse in [m.outer_ellipse, m.inner_ellipse].map(|e| e.expect("an ellipse")) {
+                let pole = pole_of_vanishing_line(&ellipse, &truth.img_from_board);
+                prop_assert!(dist(pole, center) < 1e-6 * (1.0 + ellipse.semi_major_px));
+            }
+            prop_assert!(dist(truth.camera.distort_px(center), m.center_img_px.expect("projects")) < 1e-9);
+        }
+    }
+
     #[test]
     fn homography_agrees_with_the_camera_and_round_trips(
         distance in 200.0f64..800.0, tilt in 0.0f64..60.0, azimuth in 0.0f64..360.0, roll in -180.0f64..180.0,

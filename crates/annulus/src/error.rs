@@ -5,7 +5,7 @@
 //! to change. File names are not known here (the crate does no I/O); callers that read files add
 //! the path as context.
 
-use std::fmt;
+pub use crate::format::Format;
 
 /// Everything that can go wrong in this crate.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -131,24 +131,6 @@ pub enum Error {
         /// Image y of the point, in pixels.
         y: f64,
     },
-}
-
-/// A text format that specs are read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// TOML 1.0.
-    Toml,
-    /// JSON.
-    Json,
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Format::Toml => "TOML",
-            Format::Json => "JSON",
-        })
-    }
 }
 
 /// Why an explicitly listed codeword was refused.

@@ -11,7 +11,7 @@
 //! | [`camera`] | pinhole intrinsics with Brown–Conrady distortion, forward and inverse |
 //! | [`geometry`] | homographies, conics and ellipses; the pixel convention and image frames |
 //! | [`print`] | true-size SVG output of a board |
-//! | [`error`] | the crate's one error type |
+//! | [`error`] | the crate's one error type; [`Format`] reads TOML and JSON |
 //!
 //! Units and frames are in the names: `xy_board_mm` is a point on the printed page in
 //! millimetres (frame defined in [`board`]), `center_img_px` a point in image pixels (convention
@@ -35,6 +35,7 @@ pub mod board;
 pub mod camera;
 pub mod codebook;
 pub mod error;
+mod format;
 pub mod geometry;
 pub mod print;
 

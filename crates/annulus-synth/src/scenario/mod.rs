@@ -171,14 +171,10 @@ pub struct RenderSpec {
 impl Scenario {
     /// Parses and validates a scenario written in `format`.
     pub fn parse(text: &str, format: Format) -> Result<Self> {
-        let scenario: Self = match format {
-            Format::Toml => toml::from_str(text).map_err(|e| SynthError::Parse {
-                format,
-                message: e.to_string().trim_end().to_owned(),
-            })?,
-            Format::Json => serde_json::from_str(text)
-                .map_err(|e| SynthError::Parse { format, message: e.to_string() })?,
-        };
+        let scenario: Self = format.deserialize(text).map_err(|e| match e {
+            annulus::Error::Parse { format, message } => SynthError::Parse { format, message },
+            other => SynthError::Model(other),
+        })?;
         scenario.validate()?;
         Ok(scenario)
     }

@@ -23,20 +23,25 @@ proptest! {
 
     #[test]
     fn nothing_changes_within_the_clearance(
-        marker in 0usize..195, u in -1.4f64..1.4, v in -1.4f64..1.4, dir in 0.0f64..TAU, frac in 0.0f64..0.999,
+        marker in 0usize..195, r_frac in 0.0f64..1.3, angle in 0.0f64..TAU,
     ) {
-        // The rasterizer trusts this bound to skip supersampling: every point closer than the
-        // clearance must have the same reflectance.
+        // The rasterizer trusts this bound to skip supersampling: no point closer than the
+        // clearance may have another reflectance. Points are drawn in polar coordinates so
+        // that the rings and the code band are well covered, and each is probed in 32
+        // directions right at the edge of its clearance disc.
         let board = Board::builtin();
         let scene = Scene::new(&board, &levels());
         let [cx, cy] = board.markers()[marker].xy_board_mm;
-        let radius = board.marker_radius_mm();
-        let p = [cx + u * radius, cy + v * radius];
+        let r = r_frac * board.marker_radius_mm();
+        let p = [cx + r * angle.cos(), cy + r * angle.sin()];
         let probe = scene.probe(p);
         prop_assert_eq!(probe.value, scene.reflectance(p));
-        let t = frac * probe.clearance;
-        let q = [p[0] + t * dir.cos(), p[1] + t * dir.sin()];
-        prop_assert_eq!(scene.reflectance(q), probe.value, "p {:?} q {:?} clearance {}", p, q, probe.clearance);
+        let reach = 0.999 * probe.clearance;
+        for k in 0..32 {
+            let dir = f64::from(k) * TAU / 32.0;
+            let q = [p[0] + reach * dir.cos(), p[1] + reach * dir.sin()];
+            prop_assert_eq!(scene.reflectance(q), probe.value, "p {:?} q {:?} clearance {}", p, q, probe.clearance);
+        }
     }
 
     #[test]

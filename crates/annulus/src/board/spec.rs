@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Format, Result};
+use crate::error::{Format, Result};
 
 /// The spec version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -120,12 +120,7 @@ pub enum CodingSpec {
 impl BoardSpec {
     /// Parses a spec from text in `format`, without validating its values.
     pub fn parse(text: &str, format: Format) -> Result<Self> {
-        match format {
-            Format::Toml => toml::from_str(text)
-                .map_err(|e| Error::Parse { format, message: e.to_string().trim_end().to_owned() }),
-            Format::Json => serde_json::from_str(text)
-                .map_err(|e| Error::Parse { format, message: e.to_string() }),
-        }
+        format.deserialize(text)
     }
 
     /// The spec as pretty-printed JSON with every field written out.

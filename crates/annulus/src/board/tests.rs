@@ -325,3 +325,11 @@ proptest! {
         prop_assert_eq!(board.nearest_marker(point), idx);
     }
 }
+
+#[test]
+fn format_is_guessed_from_extension_then_content() {
+    assert_eq!(Format::guess(Some("JSON"), "schema = 1"), Format::Json);
+    assert_eq!(Format::guess(Some("toml"), "{"), Format::Toml);
+    assert_eq!(Format::guess(None, "  \n{\"schema\": 1}"), Format::Json);
+    assert_eq!(Format::guess(Some("txt"), "schema = 1"), Format::Toml);
+}

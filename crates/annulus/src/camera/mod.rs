@@ -49,14 +49,7 @@ impl Camera {
 
     /// Parses and validates a camera written in `format`.
     pub fn parse(text: &str, format: Format) -> Result<Self> {
-        let camera: Self = match format {
-            Format::Toml => toml::from_str(text).map_err(|e| Error::Parse {
-                format,
-                message: e.to_string().trim_end().to_owned(),
-            })?,
-            Format::Json => serde_json::from_str(text)
-                .map_err(|e| Error::Parse { format, message: e.to_string() })?,
-        };
+        let camera: Self = format.deserialize(text)?;
         camera.validate()?;
         Ok(camera)
     }

@@ -22,30 +22,19 @@ pub fn board_svg(board: &Board) -> String {
     let (w, h) = (x1 - x0, y1 - y0);
     let spec = board.spec();
     let mut svg = String::with_capacity(256 * board.markers().len());
+    let (x0, y0, w, h) = (num(x0), num(y0), num(w), num(h));
     let _ = write!(
         svg,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" \
-         width=\"{}mm\" height=\"{}mm\" viewBox=\"{} {} {} {}\">\n\
-         <title>annulus board {}</title>\n\
-         <desc>{} markers, page {} x {} mm. Print at 100% scale (no fit-to-page); \
+         width=\"{w}mm\" height=\"{h}mm\" viewBox=\"{x0} {y0} {w} {h}\">\n\
+         <title>annulus board {name}</title>\n\
+         <desc>{n} markers, page {w} x {h} mm. Print at 100% scale (no fit-to-page); \
          coordinates are board-frame millimetres.</desc>\n\
-         <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n\
+         <rect x=\"{x0}\" y=\"{y0}\" width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>\n\
          <g fill=\"#000000\" stroke=\"none\" fill-rule=\"evenodd\">\n",
-        num(w),
-        num(h),
-        num(x0),
-        num(y0),
-        num(w),
-        num(h),
-        spec.name,
-        board.markers().len(),
-        num(w),
-        num(h),
-        num(x0),
-        num(y0),
-        num(w),
-        num(h),
+        name = spec.name,
+        n = board.markers().len(),
     );
     for marker in board.markers() {
         let c = marker.xy_board_mm;
