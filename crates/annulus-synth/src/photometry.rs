@@ -1,7 +1,7 @@
 //! What happens to light after the board: blur shape, illumination, noise and quantisation.
 //!
 //! Order of operations for image `i`: the area-integrated reflectance is blurred (see
-//! [`crate::blur`]), multiplied by the smooth illumination gain, given additive Gaussian noise,
+//! the `blur` module), multiplied by the smooth illumination gain, given additive Gaussian noise,
 //! scaled to 255 and rounded to the nearest integer (halves away from zero), then clamped to
 //! `[0, 255]`. The gain is applied after the blur; since it varies by well under 0.1 % across a
 //! blur kernel, the order makes no measurable difference.

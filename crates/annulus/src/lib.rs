@@ -10,7 +10,7 @@
 //! | [`codebook`] | the generated `annulus16` codebook and its measured properties |
 //! | [`camera`] | pinhole intrinsics with Brown–Conrady distortion, forward and inverse |
 //! | [`geometry`] | homographies, conics and ellipses; the pixel convention and image frames |
-//! | [`print`] | true-size SVG output of a board |
+//! | [`print`](mod@print) | true-size SVG output of a board |
 //! | [`error`] | the crate's one error type; [`Format`] reads TOML and JSON |
 //!
 //! Units and frames are in the names: `xy_board_mm` is a point on the printed page in

@@ -3,7 +3,7 @@
 //! A scenario names a board, an image size, a camera, ranges for the board pose, and the
 //! degradations (blur, illumination, noise). Image `i` of a scenario with seed `s` draws its
 //! pose, blur, illumination and noise from four independent seeded streams (see
-//! [`crate::streams`]), so two scenarios that share a seed and pose ranges share their poses
+//! the `streams` module), so two scenarios that share a seed and pose ranges share their poses
 //! exactly, whatever their other settings. Ranges are written `[lo, hi]` and sampled uniformly
 //! unless a field says otherwise; a fixed value is `[v, v]`.
 

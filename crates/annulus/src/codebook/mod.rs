@@ -17,7 +17,7 @@
 //! |---|---|---|
 //! | 1 | may silently become another marker | 1 548 |
 //! | 2 | is always detected: no word is one flip from another | **1 001** (this book) |
-//! | 3 | is corrected | 113 (the sphere-packing bound, even without polarity safety, is 241) |
+//! | 3 | is corrected | 113 (sphere packing allows at most 240, even without polarity safety) |
 //! | 4 | is corrected, and a double error detected | 65 |
 //!
 //! The default board needs about 200 words, which rules distance 3 out. We take distance 2,

@@ -46,11 +46,15 @@ fn greedy_book_is_maximal() {
 }
 
 #[test]
-fn generator_honours_larger_distances() {
-    let params = GeneratorParams { min_distance: 3, min_inverted_distance: 3, ..BUILTIN_PARAMS };
-    let p = properties(&generate(&params));
-    assert!(p.n_words > 20);
-    assert!(p.min_cyclic_distance >= 3 && p.min_inverted_distance >= 3);
+fn the_documented_size_and_distance_trade_off_holds() {
+    // The table in the module docs and in docs/boards.md.
+    for (distance, n_words) in [(1, 1548), (2, 1001), (3, 113), (4, 65)] {
+        let params = GeneratorParams { min_distance: distance, ..BUILTIN_PARAMS };
+        let p = properties(&generate(&params));
+        assert_eq!(p.n_words, n_words, "distance {distance}");
+        assert!(p.min_cyclic_distance >= distance && p.min_inverted_distance >= 2);
+        assert_eq!(p.n_symmetric, 0);
+    }
 }
 
 #[test]
