@@ -268,3 +268,21 @@ fn scenarios_with_unknown_boards_are_resolved_by_the_caller() {
     assert!(!s.uses_builtin_board());
     assert_eq!(s.board, "tiny");
 }
+
+#[test]
+fn benchmark_views_show_every_marker_whole() {
+    for text in [
+        include_str!("../../../fixtures/scenarios/perf_1280x1024.toml"),
+        include_str!("../../../fixtures/scenarios/perf_1920x1080.toml"),
+    ] {
+        let synth = Synthesizer::new(common::scenario(text), Board::builtin()).expect("valid");
+        let truth = synth.truth(0).expect("truth");
+        assert!(truth.markers.iter().all(|m| m.visible), "{}", truth.scenario);
+        let diameter = truth.markers[97].outer_ellipse.expect("an ellipse").semi_major_px * 2.0;
+        assert!(
+            (28.0..40.0).contains(&diameter),
+            "{}: central marker {diameter} px",
+            truth.scenario
+        );
+    }
+}
