@@ -123,6 +123,9 @@ pub enum Error {
         /// The built-in names, comma separated.
         known: &'static str,
     },
+    /// An image cannot be processed by the detector.
+    #[error(transparent)]
+    Detect(#[from] DetectError),
     /// A lens-distortion model cannot be inverted at a point the caller asked about.
     #[error("lens distortion cannot be undone at ({x:.3}, {y:.3}) px: the model folds over there")]
     Undistort {
@@ -130,6 +133,64 @@ pub enum Error {
         x: f64,
         /// Image y of the point, in pixels.
         y: f64,
+    },
+}
+
+/// Why the detector cannot process an image.
+///
+/// These are the only failures of detection: an image in which no board is found is not an
+/// error but a [`crate::Detection`] with zero markers. [`Error`] wraps this type, so callers
+/// that handle both specs and images can use `?` into one error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DetectError {
+    /// The image has no pixels.
+    #[error("the image is empty ({width} x {height} px)")]
+    EmptyImage {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+    /// Rows would overlap: the stride is smaller than the width.
+    #[error("the row stride {stride} is smaller than the width {width}")]
+    StrideTooSmall {
+        /// Bytes from one row to the next.
+        stride: usize,
+        /// Width in pixels (one byte each).
+        width: u32,
+    },
+    /// The pixel buffer ends before the last row does.
+    #[error(
+        "the pixel buffer holds {len} bytes but a {width} x {height} image with stride {stride} \
+         needs {needed}"
+    )]
+    BufferTooShort {
+        /// Bytes in the buffer.
+        len: usize,
+        /// Bytes the image needs: `stride * (height - 1) + width`.
+        needed: usize,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// Bytes from one row to the next.
+        stride: usize,
+    },
+    /// The image is larger than the detector's documented limit.
+    #[error(
+        "the image is {width} x {height} px; the detector accepts at most {max_side} px a side \
+         and {max_pixels} pixels in all"
+    )]
+    ImageTooLarge {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// Longest side accepted.
+        max_side: u32,
+        /// Most pixels accepted.
+        max_pixels: u64,
     },
 }
 

@@ -34,12 +34,16 @@
 pub mod board;
 pub mod camera;
 pub mod codebook;
+pub mod detect;
 pub mod error;
 mod format;
 pub mod geometry;
+pub mod image;
 pub mod print;
 
 pub use board::{Board, BoardSpec, Marker};
 pub use camera::{BrownConrady, Camera};
-pub use error::{Error, Format};
+pub use detect::{DetectConfig, DetectedMarker, Detection, Detector, Workspace};
+pub use error::{DetectError, Error, Format};
 pub use geometry::{Conic, Ellipse, Homography, ImageFrame};
+pub use image::ImageView;
