@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use annulus::{Board, Format};
+use annulus::{Board, Camera, DetectConfig, Format};
 use annulus_synth::Scenario;
 
 /// The format of a spec file, from its extension or content.
@@ -24,6 +24,21 @@ pub fn read_board(path: &Path) -> Result<Board> {
     let text = read_text(path, "board spec")?;
     Board::parse(&text, format_of(path, &text))
         .with_context(|| format!("board spec {}", path.display()))
+}
+
+/// Reads and validates a camera file.
+pub fn read_camera(path: &Path) -> Result<Camera> {
+    let text = read_text(path, "camera")?;
+    Camera::parse(&text, format_of(path, &text))
+        .with_context(|| format!("camera {}", path.display()))
+}
+
+/// Reads a detector configuration file; the caller validates it once the flags are applied.
+pub fn read_detect_config(path: &Path) -> Result<DetectConfig> {
+    let text = read_text(path, "detector config")?;
+    format_of(path, &text)
+        .deserialize(&text)
+        .with_context(|| format!("detector config {}", path.display()))
 }
 
 /// Reads and validates a scenario file.

@@ -1,4 +1,5 @@
-//! The `annulus` command line: print boards (`gen`) and render synthetic scenarios (`synth`).
+//! The `annulus` command line: print boards (`gen`), render synthetic scenarios (`synth`) and
+//! detect boards in images (`detect`).
 //!
 //! Errors print as one line, `error: <what> <file>: <why>`, and exit with status 1; usage errors
 //! exit with status 2 (clap's convention). Nothing the user already has is overwritten without
@@ -6,15 +7,18 @@
 //! interrupted run never leaves a half-written file behind.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod detect_cmd;
 mod files;
 mod gen_cmd;
+mod image_io;
+mod overlay;
 mod synth_cmd;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Ring-marker calibration targets: print boards and render synthetic test images.
+/// Ring-marker calibration targets: print boards, render synthetic test images, detect boards.
 #[derive(Debug, Parser)]
 #[command(name = "annulus", version, about)]
 struct Cli {
@@ -28,6 +32,8 @@ enum Command {
     Gen(gen_cmd::GenArgs),
     /// Render a scenario's images (`img_NNNN.png`) and ground truth (`gt_NNNN.json`).
     Synth(synth_cmd::SynthArgs),
+    /// Detect a board's markers in a PNG image and write them as JSON (`--overlay`: a picture).
+    Detect(detect_cmd::DetectArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Gen(args) => gen_cmd::run(&args),
         Command::Synth(args) => synth_cmd::run(&args),
+        Command::Detect(args) => detect_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
