@@ -9,6 +9,7 @@
 //! | [`board`] | the board spec (TOML/JSON, validated with typed errors), marker layout, the built-in board |
 //! | [`codebook`] | the generated `annulus16` codebook and its measured properties |
 //! | [`camera`] | pinhole intrinsics with Brown–Conrady distortion, forward and inverse |
+//! | [`fit`] | ellipse, homography and concentric-circle fits: direct, robust (RANSAC, IRLS) and projective |
 //! | [`geometry`] | homographies, conics and ellipses; the pixel convention and image frames |
 //! | [`print`](mod@print) | true-size SVG output of a board |
 //! | [`error`] | the crate's one error type; [`Format`] reads TOML and JSON |
@@ -36,6 +37,7 @@ pub mod camera;
 pub mod codebook;
 pub mod detect;
 pub mod error;
+pub mod fit;
 mod format;
 pub mod geometry;
 pub mod image;

@@ -1,0 +1,255 @@
+//! Identification against the board: homography RANSAC on decoded IDs, then verification,
+//! correction and placement of every fitted marker by local homographies.
+//!
+//! 1. *Anchors*. Markers whose code band named a board marker are correspondences
+//!    `xy_board_mm → centre`. When two name the same marker, the clearer read keeps it. A
+//!    RANSAC homography over 4-point samples ([`crate::fit::fit_homography_ransac`]; Fischler &
+//!    Bolles 1981, with the normalised DLT of Hartley & Zisserman §4.4) keeps the reads that
+//!    agree with the board to within [`ANCHOR_GATE_PITCH`] of a lattice pitch. A wrong ID on a
+//!    distance-2 codebook lands on another marker's position, at least one pitch away, so it
+//!    cannot pass; an uncorrected lens may push correct reads near the image corners out too,
+//!    and step 2 brings those back.
+//! 2. *Placement*. For every fitted marker, a homography is fitted to the [`K_LOCAL`] anchors
+//!    nearest to it in the image (itself excluded); its inverse maps the marker's centre onto
+//!    the board, the nearest lattice position names it, and the marker is accepted when the
+//!    forward map puts that position within [`PLACE_GATE_PITCH`] of a pitch of the centre. The
+//!    local fit follows lens distortion and perspective that a single homography cannot. The
+//!    outcome: the decoded ID confirmed ([`IdSource::Decoded`]), replaced by the position's ID
+//!    ([`IdSource::Corrected`]), or given where nothing was decoded ([`IdSource::Completed`]).
+//!    Two markers placed on one position keep the nearer; markers placed nowhere are dropped.
+//! 3. The global homography is refitted on every placed marker (least squares, then
+//!    Gauss–Newton on the transfer error).
+
+use crate::board::Board;
+use crate::fit::{FitScratch, RansacParams, fit_homography, fit_homography_ransac};
+use crate::geometry::Homography;
+
+use super::found::Found;
+use super::model::MarkerModel;
+use super::output::{IdSource, Rejection, RejectionCounts};
+
+/// RANSAC inlier gate, as a fraction of the lattice pitch in the image.
+const ANCHOR_GATE_PITCH: f64 = 0.3;
+
+/// Placement gate, as a fraction of the pitch: a quarter leaves a wide margin against the
+/// nearest other lattice position while absorbing local-homography error.
+pub(crate) const PLACE_GATE_PITCH: f64 = 0.25;
+
+/// Anchors per local homography: a marker's ring of hex neighbours.
+pub(crate) const K_LOCAL: usize = 6;
+
+/// Fixed RANSAC seed: detection is deterministic.
+const RANSAC_SEED: u64 = 0x0061_6e6e_756c_7573;
+
+/// Marker of an empty slot in the per-board-marker owner table.
+pub(crate) const NO_OWNER: u32 = u32::MAX;
+
+/// Scratch buffers of identification.
+#[derive(Debug, Default)]
+pub(crate) struct GridBuffers {
+    pub(crate) owner: Vec<u32>,
+    anchors: Vec<usize>,
+    placed: Vec<Option<(usize, f64, Homography)>>,
+    pub(crate) src: Vec<[f64; 2]>,
+    pub(crate) dst: Vec<[f64; 2]>,
+    pub(crate) near: Vec<(f64, usize)>,
+    pub(crate) fit: FitScratch,
+}
+
+/// Identifies `found` against `board`; returns the global board-to-fit-frame homography when
+/// at least four markers anchor it. Dropped markers are removed from `found` and counted.
+pub(crate) fn identify(
+    board: &Board,
+    model: &MarkerModel,
+    found: &mut Vec<Found>,
+    buf: &mut GridBuffers,
+    rejected: &mut RejectionCounts,
+) -> Option<Homography> {
+    let markers = board.markers();
+    // Resolve double reads: the clearer margin keeps the marker.
+    buf.owner.clear();
+    buf.owner.resize(markers.len(), NO_OWNER);
+    for (i, f) in found.iter().enumerate() {
+        let (Some(m), Some(d)) = (f.decoded_marker(), f.decoded) else { continue };
+        let slot = &mut buf.owner[m];
+        if *slot == NO_OWNER || found[*slot as usize].decoded.is_none_or(|o| d.margin > o.margin) {
+            *slot = i as u32;
+        }
+    }
+    buf.anchors.clear();
+    buf.anchors.extend(buf.owner.iter().filter(|&&o| o != NO_OWNER).map(|&o| o as usize));
+    buf.anchors.sort_unstable();
+    if buf.anchors.len() < 4 {
+        // Too few reads to check one another: report them as read.
+        for &i in &buf.anchors {
+            found[i].marker_idx = found[i].decoded_marker();
+            found[i].source = IdSource::Decoded;
+        }
+        return None;
+    }
+    let pitch_px = mean_pitch_px(model, found, &buf.anchors);
+    buf.src.clear();
+    buf.dst.clear();
+    for &i in &buf.anchors {
+        // Invariant: anchors are decoded, so decoded_marker is Some.
+        let m = found[i].decoded_marker().unwrap_or_default();
+        buf.src.push(markers[m].xy_board_mm);
+        buf.dst.push(found[i].center_fit);
+    }
+    let params = RansacParams {
+        threshold_px: ANCHOR_GATE_PITCH * pitch_px,
+        seed: RANSAC_SEED,
+        ..RansacParams::default()
+    };
+    let global = fit_homography_ransac(&buf.src, &buf.dst, &params, &mut buf.fit)?;
+    let inliers: usize = buf.fit.inliers.iter().filter(|&&b| b).count();
+    if inliers < 4 {
+        return None;
+    }
+    let mut kept = 0;
+    for k in 0..buf.anchors.len() {
+        if buf.fit.inliers.get(k).copied().unwrap_or(false) {
+            buf.anchors[kept] = buf.anchors[k];
+            kept += 1;
+        }
+    }
+    buf.anchors.truncate(kept);
+
+    place_all(board, model, found, buf, &global.homography);
+    // Resolve clashes and drop the unplaced.
+    buf.owner.iter_mut().for_each(|o| *o = NO_OWNER);
+    for (i, placed) in buf.placed.iter().enumerate() {
+        let Some((m, resid, _)) = *placed else { continue };
+        let slot = &mut buf.owner[m];
+        let better = *slot == NO_OWNER
+            || buf.placed[*slot as usize].is_none_or(|(_, other, _)| resid < other);
+        if better {
+            *slot = i as u32;
+        }
+    }
+    let mut write = 0;
+    for read in 0..found.len() {
+        let keep = match buf.placed[read] {
+            Some((m, _, local)) if buf.owner[m] == read as u32 => {
+                let f = &mut found[read];
+                f.source = match f.decoded_marker() {
+                    Some(d) if d == m => IdSource::Decoded,
+                    Some(_) => IdSource::Corrected,
+                    None => IdSource::Completed,
+                };
+                f.marker_idx = Some(m);
+                f.local = Some(local);
+                true
+            }
+            Some(_) => {
+                rejected.add(Rejection::Duplicate);
+                false
+            }
+            None => {
+                rejected.add(if found[read].decoded.is_some() {
+                    Rejection::Inconsistent
+                } else {
+                    Rejection::DecodeFailed
+                });
+                false
+            }
+        };
+        if keep {
+            found[write] = found[read];
+            buf.owner.iter_mut().filter(|o| **o == read as u32).for_each(|o| *o = write as u32);
+            write += 1;
+        }
+    }
+    found.truncate(write);
+    refit_global(board, found, buf).or(Some(global.homography))
+}
+
+/// Least-squares homography over every identified marker.
+pub(crate) fn refit_global(
+    board: &Board,
+    found: &[Found],
+    buf: &mut GridBuffers,
+) -> Option<Homography> {
+    buf.src.clear();
+    buf.dst.clear();
+    for f in found {
+        if let Some(m) = f.marker_idx {
+            buf.src.push(board.markers()[m].xy_board_mm);
+            buf.dst.push(f.center_fit);
+        }
+    }
+    fit_homography(&buf.src, &buf.dst, None)
+}
+
+/// Places every fitted marker on the lattice with a local homography of its nearest anchors.
+fn place_all(
+    board: &Board,
+    model: &MarkerModel,
+    found: &[Found],
+    buf: &mut GridBuffers,
+    global: &Homography,
+) {
+    buf.placed.clear();
+    for (i, f) in found.iter().enumerate() {
+        let local =
+            local_homography_image(board, found, buf, f.center_fit, Some(i)).unwrap_or(*global);
+        let placed = local.inverse().and_then(|inv| inv.apply(f.center_fit)).and_then(|xy| {
+            let m = board.nearest_marker(xy);
+            let predicted = local.apply(board.markers()[m].xy_board_mm)?;
+            let resid = dist(predicted, f.center_fit);
+            let r_px =
+                (f.fit.outer.ellipse.semi_major_px * f.fit.outer.ellipse.semi_minor_px).sqrt();
+            (resid < PLACE_GATE_PITCH * model.pitch * r_px).then_some((m, resid, local))
+        });
+        buf.placed.push(placed);
+    }
+}
+
+/// A homography from the [`K_LOCAL`] anchors nearest to `center` in the image, `exclude` left
+/// out.
+fn local_homography_image(
+    board: &Board,
+    found: &[Found],
+    buf: &mut GridBuffers,
+    center: [f64; 2],
+    exclude: Option<usize>,
+) -> Option<Homography> {
+    buf.near.clear();
+    for &a in &buf.anchors {
+        if Some(a) != exclude {
+            buf.near.push((dist(found[a].center_fit, center), a));
+        }
+    }
+    nearest_k(&mut buf.near, K_LOCAL);
+    buf.src.clear();
+    buf.dst.clear();
+    for &(_, a) in &buf.near {
+        let m = found[a].decoded_marker()?;
+        buf.src.push(board.markers()[m].xy_board_mm);
+        buf.dst.push(found[a].center_fit);
+    }
+    fit_homography(&buf.src, &buf.dst, None)
+}
+
+/// Keeps the `k` smallest entries of `near` (unordered).
+pub(crate) fn nearest_k(near: &mut Vec<(f64, usize)>, k: usize) {
+    if near.len() > k {
+        near.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0));
+        near.truncate(k);
+    }
+}
+
+/// The lattice pitch in pixels, from the mean marker size of the anchors.
+fn mean_pitch_px(model: &MarkerModel, found: &[Found], anchors: &[usize]) -> f64 {
+    let mut sum = 0.0;
+    for &i in anchors {
+        let e = &found[i].fit.outer.ellipse;
+        sum += (e.semi_major_px * e.semi_minor_px).sqrt();
+    }
+    model.pitch * sum / anchors.len().max(1) as f64
+}
+
+/// Euclidean distance.
+pub(crate) fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).hypot(a[1] - b[1])
+}

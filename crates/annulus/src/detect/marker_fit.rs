@@ -1,0 +1,530 @@
+//! Fitting one marker: outer ring by radial edge sampling and a robust ellipse fit, then the
+//! inner ring, then the ring contrast.
+//!
+//! 1. *Scale and polarity* ([`coarse_outer`]). From the proposed centre, [`N_COARSE_RAYS`] rays
+//!    sample the gradient along themselves; their mean derivative profile `D(s)` is matched
+//!    against the outer ring's two edges, `score(R) = D(R) − D(ρ·R)` with `ρ` the ring's inner
+//!    edge over its outer edge. The best `|score|` gives the radius `R₀`, its sign the polarity
+//!    (dark rings on light paper, or the inverse). Matching the ring's edge pair, rather than
+//!    taking the outermost edge, keeps neighbouring markers out of the search however wide the
+//!    radius range is.
+//! 2. *Outer edge points*. Each ray's strongest edge of the right sign within
+//!    `[0.75, 1.35]·R₀` is one point; a robust conic fit (RANSAC, then Huber IRLS on Sampson
+//!    distance, [`crate::fit::fit_ellipse_robust`]) gives a first ellipse.
+//! 3. *Refinement* ([`refine_outer`], twice). Rays from the ellipse's centre search a window
+//!    around where each meets the ellipse, at quarter-pixel steps of the interpolated gradient
+//!    profile; the edge is the centroid of the derivative peak ([`super::sampler::edge_centroid`]:
+//!    sub-sample, not snapped to the grid). The refit gives the outer conic.
+//! 4. *Band correction* ([`band_corrected_refit`]). Under blur the code band pulls the outer
+//!    edge by an amount that depends on the sector beside each ray; the pull is estimated per
+//!    marker and removed before the final outer fit.
+//! 5. *Inner ring* ([`fit_inner`]). The inner edge of the inner ring (the rim of the light
+//!    centre disc) is found the same way at its expected fraction of the outer ellipse. It is
+//!    the one edge of the marker with no code sector beside it, so blur moves it the same way
+//!    all around.
+//! 6. *Contrast*: paper just outside the ring against ink in the middle of it; too faint a ring
+//!    is rejected.
+//!
+//! All geometry is in the fit frame ([`super::sampler`]). No step allocates once the scratch
+//! buffers have grown.
+
+use std::f64::consts::TAU;
+
+use crate::fit::{
+    EllipseFit, FitScratch, RobustEllipseParams, fit_conic_direct, fit_ellipse_robust,
+    sampson_distance,
+};
+use crate::geometry::Ellipse;
+
+use super::ellipse_rays::{radius_along, unit};
+use super::model::MarkerModel;
+use super::output::Rejection;
+use super::sampler::{Sampler, edge_centroid};
+
+/// Rays of the scale and polarity search: enough to average out the code band and a partial
+/// occlusion, few enough to be cheap at every candidate.
+pub(crate) const N_COARSE_RAYS: usize = 32;
+
+/// Sample step of the coarse search, in pixels.
+const COARSE_STEP_PX: f64 = 0.5;
+
+/// Sample step of the refinement, in pixels: fine enough that the parabola through three
+/// samples of a blurred edge's derivative peak sits within a hundredth of a pixel.
+const FINE_STEP_PX: f64 = 0.25;
+
+/// Smallest half-width of an edge search window, in pixels: wide enough to hold the core of an
+/// edge blurred by σ = 4 px, whose derivative stays above half its peak for ±1.2σ.
+const MIN_WINDOW_PX: f64 = 5.0;
+
+/// Fewest and most rays of the refinement; in between, one ray per pixel of circumference.
+const FINE_RAYS: [usize; 2] = [48, 128];
+
+/// Fraction of rays that must yield an edge point for a fit to be attempted.
+const MIN_RAY_FRACTION: f64 = 0.5;
+
+/// Fraction of the median edge strength below which a ray's edge is taken as missing (the ray
+/// crossed a gap or an occluder).
+const MIN_STRENGTH_FRACTION: f32 = 0.3;
+
+/// Flattest ellipse accepted, as minor over major axis: a circle seen at 72° from frontal. More
+/// oblique views leave too few pixels across the code band to read it.
+const MIN_AXIS_RATIO: f64 = 0.3;
+
+/// Faintest ring accepted, in grey levels between paper and ink.
+const MIN_RING_CONTRAST_GREY: f32 = 12.0;
+
+/// Smallest ratio of ring contrast to the spread of the paper or the ink samples around it,
+/// whichever is steadier (blur lets the code band mottle one of them). A
+/// real ring is uniform along its length, blur and uneven light included; an "ellipse" fitted to
+/// clutter or noise is not.
+const MIN_CONTRAST_TO_SPREAD: f32 = 3.0;
+
+/// Smallest inner-disc radius, in pixels, worth fitting: below it too few pixels carry the edge.
+const MIN_INNER_RADIUS_PX: f64 = 2.5;
+
+/// A fitted marker, before identification.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MarkerFit {
+    /// The outer edge of the outer ring.
+    pub(crate) outer: EllipseFit,
+    /// The inner edge of the inner ring, when it could be fitted.
+    pub(crate) inner: Option<EllipseFit>,
+    /// +1 for dark rings on light paper, −1 for the inverse.
+    pub(crate) polarity: f32,
+    /// Paper minus ink, in grey levels (positive).
+    pub(crate) contrast: f32,
+    /// Fraction of refinement rays that found the edge.
+    pub(crate) support: f64,
+}
+
+/// Scratch buffers of marker fitting.
+#[derive(Debug, Default)]
+pub(crate) struct FitBuffers {
+    profile: Vec<f32>,
+    mean: Vec<f32>,
+    points: Vec<[f64; 2]>,
+    rays: Vec<usize>,
+    strengths: Vec<f32>,
+    /// Edge points of the band correction, their ray indices and the band's lightness there.
+    band_points: Vec<[f64; 2]>,
+    band_rays: Vec<usize>,
+    band_lightness: Vec<f64>,
+    shifted: Vec<[f64; 2]>,
+    /// Rays of the last outer refinement (even).
+    n_rays: usize,
+    sorted: Vec<f32>,
+    pub(crate) fit: FitScratch,
+}
+
+/// Fits a marker around a proposed centre (fit frame) with outer radius in `radius_px`.
+pub(crate) fn fit_from_center(
+    sampler: &Sampler<'_>,
+    model: &MarkerModel,
+    center: [f64; 2],
+    radius_px: [f64; 2],
+    buf: &mut FitBuffers,
+) -> Result<MarkerFit, Rejection> {
+    let (r0, polarity) = coarse_outer(sampler, model, center, radius_px, buf)?;
+    let first = coarse_points(sampler, center, r0, polarity, buf)?;
+    check_shape(&first.ellipse, [0.6 * radius_px[0], 1.5 * radius_px[1]])?;
+    finish(sampler, model, first.ellipse, polarity, buf)
+}
+
+/// Fits a marker whose outer edge should be near `predicted` (fit frame), as the completion
+/// search does.
+pub(crate) fn fit_from_ellipse(
+    sampler: &Sampler<'_>,
+    model: &MarkerModel,
+    predicted: &Ellipse,
+    polarity: f32,
+    buf: &mut FitBuffers,
+) -> Result<MarkerFit, Rejection> {
+    finish(sampler, model, *predicted, polarity, buf)
+}
+
+/// Refines the outer ellipse twice, then fits the inner ring and measures contrast.
+fn finish(
+    sampler: &Sampler<'_>,
+    model: &MarkerModel,
+    start: Ellipse,
+    polarity: f32,
+    buf: &mut FitBuffers,
+) -> Result<MarkerFit, Rejection> {
+    let (mid, _) = refine_outer(sampler, &start, polarity, 0.15, buf)?;
+    let (outer, support) = refine_outer(sampler, &mid.ellipse, polarity, 0.1, buf)?;
+    let outer = band_corrected_refit(sampler, model, &outer, polarity, buf).unwrap_or(outer);
+    let size = start.semi_major_px;
+    check_shape(&outer.ellipse, [0.7 * size, 1.4 * size])?;
+    let contrast = ring_contrast(sampler, model, &outer.ellipse, polarity)?;
+    let inner = fit_inner(sampler, model, &outer.ellipse, polarity, buf);
+    Ok(MarkerFit { outer, inner, polarity, contrast, support })
+}
+
+/// Finds the outer radius and polarity from the mean derivative profile.
+fn coarse_outer(
+    sampler: &Sampler<'_>,
+    model: &MarkerModel,
+    center: [f64; 2],
+    [r_lo, r_hi]: [f64; 2],
+    buf: &mut FitBuffers,
+) -> Result<(f64, f32), Rejection> {
+    let n = (1.3 * r_hi / COARSE_STEP_PX).ceil() as usize + 2;
+    buf.mean.clear();
+    buf.mean.resize(n, 0.0);
+    let mut n_valid = 0usize;
+    for k in 0..N_COARSE_RAYS {
+        let dir = unit(TAU * k as f64 / N_COARSE_RAYS as f64);
+        if sampler.ray_derivatives(center, dir, 0.0, COARSE_STEP_PX, n, &mut buf.profile) {
+            n_valid += 1;
+            for (m, &d) in buf.mean.iter_mut().zip(&buf.profile) {
+                *m += d;
+            }
+        }
+    }
+    if (n_valid as f64) < MIN_RAY_FRACTION * N_COARSE_RAYS as f64 {
+        return Err(Rejection::NoEdge);
+    }
+    let at = |s: f64| -> f32 {
+        let x = s / COARSE_STEP_PX;
+        let i = (x.floor() as usize).min(n - 2);
+        let f = (x - i as f64) as f32;
+        buf.mean[i] + f * (buf.mean[i + 1] - buf.mean[i])
+    };
+    let mut best = (0.0f64, 0.0f32);
+    let mut r = r_lo;
+    while r <= r_hi {
+        let score = at(r) - at(model.ring_inner * r);
+        if score.abs() > best.1.abs() {
+            best = (r, score);
+        }
+        r += 0.5 * COARSE_STEP_PX;
+    }
+    if best.1 == 0.0 {
+        return Err(Rejection::NoEdge);
+    }
+    Ok((best.0, best.1.signum()))
+}
+
+/// One edge point per coarse ray near `r0`, and a robust ellipse through them.
+fn coarse_points(
+    sampler: &Sampler<'_>,
+    center: [f64; 2],
+    r0: f64,
+    polarity: f32,
+    buf: &mut FitBuffers,
+) -> Result<EllipseFit, Rejection> {
+    let s0 = 0.75 * r0;
+    let n = ((1.35 - 0.75) * r0 / COARSE_STEP_PX).ceil() as usize + 1;
+    collect_rays(N_COARSE_RAYS, buf, |k, buf| {
+        let dir = unit(TAU * k as f64 / N_COARSE_RAYS as f64);
+        if !sampler.ray_derivatives(center, dir, s0, COARSE_STEP_PX, n, &mut buf.profile) {
+            return None;
+        }
+        let (j, strength) = edge_centroid(&buf.profile, polarity, (r0 - s0) / COARSE_STEP_PX)?;
+        let s = s0 + j * COARSE_STEP_PX;
+        Some(([center[0] + s * dir[0], center[1] + s * dir[1]], strength))
+    })?;
+    robust_fit(buf, 1.0, N_COARSE_RAYS)
+}
+
+/// Re-locates the edge near `ellipse` along rays from its centre, within `±window` of the ray's
+/// distance to the ellipse (at least 1.5 px), and refits.
+fn refine_outer(
+    sampler: &Sampler<'_>,
+    ellipse: &Ellipse,
+    polarity: f32,
+    window: f64,
+    buf: &mut FitBuffers,
+) -> Result<(EllipseFit, f64), Rejection> {
+    // An even count, so that every ray has an opposite one for the symmetric refit.
+    let n_rays = 2
+        * ((0.5 * TAU * ellipse.semi_major_px).round() as usize)
+            .clamp(FINE_RAYS[0] / 2, FINE_RAYS[1] / 2);
+    let center = ellipse.center_px;
+    buf.n_rays = n_rays;
+    collect_rays(n_rays, buf, |k, buf| {
+        let dir = unit(TAU * (k as f64 + 0.5) / n_rays as f64);
+        edge_near(sampler, center, dir, radius_along(ellipse, dir), window, polarity, buf)
+    })?;
+    let n_points = buf.points.len();
+    let fit = robust_fit(buf, 1.0, n_rays)?;
+    Ok((fit, n_points as f64 / n_rays as f64))
+}
+
+/// The strongest edge of sign `polarity` within `±max(window·s, MIN_WINDOW_PX)` of `s` along a
+/// ray.
+fn edge_near(
+    sampler: &Sampler<'_>,
+    center: [f64; 2],
+    dir: [f64; 2],
+    s: f64,
+    window: f64,
+    polarity: f32,
+    buf: &mut FitBuffers,
+) -> Option<([f64; 2], f32)> {
+    let half = (window * s).max(MIN_WINDOW_PX);
+    let s0 = s - half;
+    let n = (2.0 * half / FINE_STEP_PX).ceil() as usize + 1;
+    if s0 <= 0.0 || !sampler.ray_derivatives(center, dir, s0, FINE_STEP_PX, n, &mut buf.profile) {
+        return None;
+    }
+    let (j, strength) = edge_centroid(&buf.profile, polarity, half / FINE_STEP_PX)?;
+    let s = s0 + j * FINE_STEP_PX;
+    Some(([center[0] + s * dir[0], center[1] + s * dir[1]], strength))
+}
+
+/// Refits the outer edge with the code band's pull on it estimated and removed.
+///
+/// Blur lets the code band move the outer edge: beside a light sector the outer ring is a thin
+/// dark bar whose blurred edge peaks outside the true edge (by about 1.5 px at σ = 3 px), beside
+/// a dark sector the band and ring merge into one wide dark area whose edge stays put. Codewords
+/// are lopsided (their dark sectors bunch on one side), so the plain fit's centre moves towards
+/// the light side by up to half a pixel. The shift is modelled as `c · β(θ)`, with `β` the band's
+/// lightness beside the ray (0 for the darkest sector, 1 for the lightest, read from the image,
+/// so it carries the same tangential blur as the edge) and `c` one unknown per marker. `c` is
+/// the value that makes the corrected points most nearly an ellipse: a shift pattern with the
+/// sharp corners of a sector code is not an ellipse, so the residual pins `c` down, and with it
+/// the part of the shift that would otherwise pass for a displaced centre. The search is a
+/// golden-section minimisation over `[C_RANGE_PX]`. Returns `None` when the band is flat (no
+/// pull to remove) or a fit fails.
+fn band_corrected_refit(
+    sampler: &Sampler<'_>,
+    model: &MarkerModel,
+    fit: &EllipseFit,
+    polarity: f32,
+    buf: &mut FitBuffers,
+) -> Option<EllipseFit> {
+    let n_rays = buf.n_rays;
+    let e = fit.ellipse;
+    // The band's outer part is what lies next to the outer ring.
+    let band_at = model.band[0] + 0.75 * (model.band[1] - model.band[0]);
+    buf.band_points.clear();
+    buf.band_lightness.clear();
+    buf.band_rays.clear();
+    let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+    for (i, &k) in buf.rays.iter().enumerate() {
+        let p = buf.points[i];
+        if sampson_distance(&fit.conic, p).abs().partial_cmp(&GATE_PX)
+            != Some(std::cmp::Ordering::Less)
+        {
+            continue;
+        }
+        let dir = unit(TAU * (k as f64 + 0.5) / n_rays as f64);
+        let s = band_at * radius_along(&e, dir);
+        let q = [e.center_px[0] + s * dir[0], e.center_px[1] + s * dir[1]];
+        let Some(v) = sampler.intensity(q).map(|v| polarity * v) else { continue };
+        lo = lo.min(v);
+        hi = hi.max(v);
+        buf.band_points.push(p);
+        buf.band_lightness.push(f64::from(v));
+        buf.band_rays.push(k);
+    }
+    let spread = f64::from(hi - lo);
+    if spread.is_nan() || spread <= 0.0 || buf.band_points.len() < 12 {
+        return None;
+    }
+    for w in &mut buf.band_lightness {
+        *w = (*w - f64::from(lo)) / spread;
+    }
+    // The pull grows with the blur across the edge, which an anisotropic blur makes depend on
+    // direction: `c(θ) = c₀ + c₁·cos 2θ + c₂·sin 2θ` (a blur covariance seen along θ).
+    let residual =
+        |c: [f64; 3], out: &mut Vec<[f64; 2]>| -> Option<(f64, crate::geometry::Conic)> {
+            out.clear();
+            for (j, p) in buf.band_points.iter().enumerate() {
+                let angle = TAU * (buf.band_rays[j] as f64 + 0.5) / n_rays as f64;
+                let dir = unit(angle);
+                let (s2, c2) = (2.0 * angle).sin_cos();
+                let shift = (c[0] + c[1] * c2 + c[2] * s2) * buf.band_lightness[j];
+                out.push([p[0] - shift * dir[0], p[1] - shift * dir[1]]);
+            }
+            let conic = fit_conic_direct(out, None)?;
+            let sum: f64 = out.iter().map(|&q| sampson_distance(&conic, q).powi(2)).sum();
+            Some((sum, conic))
+        };
+    let mut scratch = std::mem::take(&mut buf.shifted);
+    let mut c = [0.0f64; 3];
+    for (cycle, param) in [0usize, 1, 2, 0, 1, 2].into_iter().enumerate() {
+        let range = if param == 0 { C_RANGE_PX } else { [-1.5, 1.5] };
+        let steps = if cycle < 3 { GOLDEN_STEPS / 2 } else { GOLDEN_STEPS };
+        let mut eval = |x: f64| {
+            let mut trial = c;
+            trial[param] = x;
+            residual(trial, &mut scratch).map_or(f64::INFINITY, |r| r.0)
+        };
+        c[param] = golden_min(&mut eval, range, steps);
+    }
+    let result = residual(c, &mut scratch);
+    buf.shifted = scratch;
+    let (_, conic) = result?;
+    let ellipse = conic.to_ellipse()?;
+    Some(EllipseFit { conic, ellipse, ..*fit })
+}
+
+/// The minimum of a unimodal `f` on `[lo, hi]` by golden-section search.
+fn golden_min(f: &mut impl FnMut(f64) -> f64, [lo, hi]: [f64; 2], steps: usize) -> f64 {
+    let g = 0.5 * (5f64.sqrt() - 1.0);
+    let (mut a, mut b) = (lo, hi);
+    let (mut x1, mut x2) = (b - g * (b - a), a + g * (b - a));
+    let (mut f1, mut f2) = (f(x1), f(x2));
+    for _ in 0..steps {
+        if f1 <= f2 {
+            b = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = b - g * (b - a);
+            f1 = f(x1);
+        } else {
+            a = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = a + g * (b - a);
+            f2 = f(x2);
+        }
+    }
+    0.5 * (a + b)
+}
+
+/// Farthest an edge point may lie from the plain fit and still count, in pixels: the band
+/// moves edges by up to about 1.5 px at σ = 3 px, which the plain fit's inlier test may reject.
+const GATE_PX: f64 = 2.5;
+
+/// Range searched for the band's pull, in pixels (negative: light sectors pull inwards).
+const C_RANGE_PX: [f64; 2] = [-1.0, 3.0];
+
+/// Golden-section steps: the bracket shrinks to 0.618²⁰ of 4 px, under a thousandth of a pixel.
+const GOLDEN_STEPS: usize = 20;
+
+/// Fits the rim of the light centre disc (the inner ring's inner edge).
+fn fit_inner(
+    sampler: &Sampler<'_>,
+    model: &MarkerModel,
+    outer: &Ellipse,
+    polarity: f32,
+    buf: &mut FitBuffers,
+) -> Option<EllipseFit> {
+    let fraction = model.inner_ring[0];
+    if fraction * outer.semi_minor_px < MIN_INNER_RADIUS_PX {
+        return None;
+    }
+    // Half the ring's width, so that the window stays off the ring's outer edge.
+    let window = 0.5 * (model.inner_ring[1] - model.inner_ring[0]) / fraction;
+    let n_rays = ((TAU * fraction * outer.semi_major_px).round() as usize).clamp(24, 96);
+    let center = outer.center_px;
+    collect_rays(n_rays, buf, |k, buf| {
+        let dir = unit(TAU * (k as f64 + 0.5) / n_rays as f64);
+        let s = fraction * radius_along(outer, dir);
+        // Going outwards the centre disc is paper and the ring ink: the opposite sign.
+        edge_near(sampler, center, dir, s, window, -polarity, buf)
+    })
+    .ok()?;
+    let fit = robust_fit(buf, 0.5, n_rays).ok()?;
+    let ratio = fit.ellipse.semi_major_px / (fraction * outer.semi_major_px);
+    (0.8..1.25).contains(&ratio).then_some(fit)
+}
+
+/// Paper-minus-ink contrast around the outer ellipse.
+fn ring_contrast(
+    sampler: &Sampler<'_>,
+    model: &MarkerModel,
+    outer: &Ellipse,
+    polarity: f32,
+) -> Result<f32, Rejection> {
+    const N: usize = 32;
+    let ring_mid = 0.5 * (1.0 + model.ring_inner);
+    let (mut paper, mut ink, mut n) = (0.0f32, 0.0f32, 0usize);
+    let (mut paper_sq, mut ink_sq) = (0.0f32, 0.0f32);
+    for k in 0..N {
+        let dir = unit(TAU * k as f64 / N as f64);
+        let s = radius_along(outer, dir);
+        let at = |f: f64| {
+            let p = [outer.center_px[0] + f * s * dir[0], outer.center_px[1] + f * s * dir[1]];
+            sampler.intensity(p)
+        };
+        if let (Some(p), Some(i)) = (at(1.0 + 0.5 * (1.0 - model.ring_inner)), at(ring_mid)) {
+            paper += p;
+            ink += i;
+            paper_sq += p * p;
+            ink_sq += i * i;
+            n += 1;
+        }
+    }
+    if n < N / 2 {
+        return Err(Rejection::NoEdge);
+    }
+    let (paper, ink) = (paper / n as f32, ink / n as f32);
+    let spread = |sum_sq: f32, mean: f32| (sum_sq / n as f32 - mean * mean).max(0.0).sqrt();
+    let noise = spread(paper_sq, paper).min(spread(ink_sq, ink)).max(1.0);
+    let contrast = polarity * (paper - ink);
+    if contrast < MIN_RING_CONTRAST_GREY || contrast < MIN_CONTRAST_TO_SPREAD * noise {
+        return Err(Rejection::LowContrast);
+    }
+    Ok(contrast)
+}
+
+/// Runs `edge` for each of `n_rays` rays, keeps the points whose strength is not far below the
+/// median, and checks there are enough.
+fn collect_rays(
+    n_rays: usize,
+    buf: &mut FitBuffers,
+    mut edge: impl FnMut(usize, &mut FitBuffers) -> Option<([f64; 2], f32)>,
+) -> Result<(), Rejection> {
+    buf.points.clear();
+    buf.rays.clear();
+    buf.strengths.clear();
+    for k in 0..n_rays {
+        if let Some((p, strength)) = edge(k, buf) {
+            buf.points.push(p);
+            buf.rays.push(k);
+            buf.strengths.push(strength);
+        }
+    }
+    if (buf.points.len() as f64) < MIN_RAY_FRACTION * n_rays as f64 {
+        return Err(Rejection::NoEdge);
+    }
+    buf.sorted.clear();
+    buf.sorted.extend_from_slice(&buf.strengths);
+    let mid = buf.sorted.len() / 2;
+    let median = *buf.sorted.select_nth_unstable_by(mid, f32::total_cmp).1;
+    if median.is_nan() || median <= 0.0 {
+        return Err(Rejection::NoEdge);
+    }
+    let floor = MIN_STRENGTH_FRACTION * median;
+    let mut kept = 0;
+    for i in 0..buf.points.len() {
+        if buf.strengths[i] >= floor {
+            buf.points[kept] = buf.points[i];
+            buf.rays[kept] = buf.rays[i];
+            kept += 1;
+        }
+    }
+    buf.points.truncate(kept);
+    buf.rays.truncate(kept);
+    if (kept as f64) < MIN_RAY_FRACTION * n_rays as f64 {
+        return Err(Rejection::NoEdge);
+    }
+    Ok(())
+}
+
+/// Robust ellipse through `buf.points`, requiring half the rays as inliers.
+fn robust_fit(
+    buf: &mut FitBuffers,
+    threshold_px: f64,
+    n_rays: usize,
+) -> Result<EllipseFit, Rejection> {
+    let params = RobustEllipseParams { inlier_threshold_px: threshold_px, ..Default::default() };
+    let fit = fit_ellipse_robust(&buf.points, &params, &mut buf.fit).ok_or(Rejection::FitFailed)?;
+    if (fit.n_inliers as f64) < MIN_RAY_FRACTION * n_rays as f64 {
+        return Err(Rejection::FitFailed);
+    }
+    Ok(fit)
+}
+
+/// Rejects ellipses that are too flat or whose major semi-axis is outside `size_px`.
+fn check_shape(e: &Ellipse, [lo, hi]: [f64; 2]) -> Result<(), Rejection> {
+    let ratio = e.semi_minor_px / e.semi_major_px;
+    if !(ratio >= MIN_AXIS_RATIO && e.semi_major_px >= lo && e.semi_major_px <= hi) {
+        return Err(Rejection::BadShape);
+    }
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! Candidate marker centres by gradient-based radial-symmetry voting.
+//!
+//! Method: the fast radial symmetry transform of Loy & Zelinsky (*Fast radial symmetry for
+//! detecting points of interest*, IEEE PAMI 25(8), 2003), orientation-based and weighted by
+//! gradient magnitude. Every pixel whose Sobel gradient is strong enough votes at the points a
+//! distance `r` along and against its gradient, for each integer `r` of the level's radius
+//! range; both directions are voted, so dark-on-light and light-on-dark markers are found alike.
+//! The edges of a ring all point at its centre, so a marker piles up about `2πr · contrast`
+//! votes there (the gradient magnitude integrated across an edge is its contrast).
+//!
+//! Scale: each pyramid level covers outer radii of [`LEVEL_RADIUS_PX`] level pixels, so a
+//! search over any diameter range costs one vote per edge pixel and radius step on the
+//! coarsest adequate level, instead of one full-resolution pass per scale.
+//!
+//! Peaks are the maxima of the 3 × 3 box sum of the votes within a window of half the smallest
+//! radius, above [`MIN_CONTRAST_GREY`]-based threshold; the strongest [`MAX_CANDIDATES`] are
+//! kept. Border pixels (one pixel wide) do not vote; votes outside the image are dropped.
+
+use crate::image::ImageView;
+
+use super::pyramid::to_level0;
+
+/// Outer radii, in level pixels, that a pyramid level searches. Below 5 px a marker's rings
+/// blur together after 2 × 2 averaging; above 10 px the next level is as good and four times
+/// cheaper.
+pub(crate) const LEVEL_RADIUS_PX: [f64; 2] = [5.0, 10.0];
+
+/// Smallest edge contrast, in grey levels, worth a vote: about four times the Sobel response to
+/// sensor noise of 5 grey levels after 2 × 2 averaging.
+const MIN_EDGE_GREY_PER_PX: f64 = 6.0;
+
+/// Faintest marker the voting keeps, as the grey-level contrast of its edges.
+const MIN_CONTRAST_GREY: f64 = 30.0;
+
+/// Fraction of a full circle of votes a centre must collect: partial occlusion, the image
+/// border or an oblique view can hide part of the ring.
+const MIN_VOTE_FRACTION: f64 = 0.25;
+
+/// Most candidates kept per level; a board of 1000 markers and clutter fit comfortably.
+pub(crate) const MAX_CANDIDATES: usize = 4096;
+
+/// A proposed marker centre.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Candidate {
+    /// Centre in level-0 image pixels.
+    pub(crate) center_img_px: [f64; 2],
+    /// Outer radii searched around it, in level-0 pixels.
+    pub(crate) radius_px: [f64; 2],
+    /// Votes collected (3 × 3 sum) per pixel of the smallest circumference searched: about the
+    /// edge contrast in grey levels times the fraction of the ring that voted. Comparable
+    /// across levels.
+    pub(crate) score: f32,
+}
+
+/// Scratch buffers of the voting stage.
+#[derive(Debug, Default)]
+pub(crate) struct VoteScratch {
+    votes: Vec<f32>,
+    boxed: Vec<f32>,
+    peaks: Vec<Candidate>,
+}
+
+/// Votes on `image` (pyramid level `level`) for outer radii `radius_px` (level pixels) and
+/// appends the peaks to `out`.
+pub(crate) fn propose(
+    image: &ImageView<'_>,
+    level: u32,
+    radius_px: [f64; 2],
+    scratch: &mut VoteScratch,
+    out: &mut Vec<Candidate>,
+) {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let [r_lo, r_hi] = radius_px;
+    if w < 3 || h < 3 || !(r_hi >= r_lo && r_lo > 0.0) {
+        return;
+    }
+    vote(image, radius_px, &mut scratch.votes);
+    box3(&scratch.votes, w, h, &mut scratch.boxed);
+
+    // A full circle at the smallest radius, at the faintest contrast, seen in part.
+    let threshold = (MIN_VOTE_FRACTION * std::f64::consts::TAU * r_lo * MIN_CONTRAST_GREY) as f32;
+    let window = ((0.5 * r_lo).round() as usize).max(2);
+    scratch.peaks.clear();
+    let boxed = &scratch.boxed;
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let v = boxed[y * w + x];
+            if v < threshold || !is_window_max(boxed, w, h, x, y, window) {
+                continue;
+            }
+            let center = refine_peak(boxed, w, x, y);
+            let scale = f64::from(1u32 << level);
+            scratch.peaks.push(Candidate {
+                center_img_px: to_level0(level, center),
+                radius_px: [r_lo * scale, r_hi * scale],
+                score: v / (std::f64::consts::TAU * r_lo) as f32,
+            });
+        }
+    }
+    scratch.peaks.sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
+    scratch.peaks.truncate(MAX_CANDIDATES);
+    out.extend_from_slice(&scratch.peaks);
+}
+
+/// Accumulates gradient-weighted votes for every radius step in `[r_lo, r_hi]`.
+fn vote(image: &ImageView<'_>, [r_lo, r_hi]: [f64; 2], votes: &mut Vec<f32>) {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    votes.clear();
+    votes.resize(w * h, 0.0);
+    let n_steps = ((r_hi - r_lo).floor() as usize) + 1;
+    // Sobel sums eight times the central-difference gradient per pixel.
+    let min_mag_sq = (8.0 * MIN_EDGE_GREY_PER_PX).powi(2) as i32;
+    let (wf, hf) = (w as f32, h as f32);
+    for y in 1..h - 1 {
+        // Invariant: 1 <= y < h - 1, so the three rows exist in a valid view.
+        let (Some(up), Some(mid), Some(down)) =
+            (image.row(y as u32 - 1), image.row(y as u32), image.row(y as u32 + 1))
+        else {
+            return;
+        };
+        for x in 1..w - 1 {
+            let p = |row: &[u8], dx: usize| i32::from(row[x + dx - 1]);
+            let gx =
+                (p(up, 2) - p(up, 0)) + 2 * (p(mid, 2) - p(mid, 0)) + (p(down, 2) - p(down, 0));
+            let gy =
+                (p(down, 0) - p(up, 0)) + 2 * (p(down, 1) - p(up, 1)) + (p(down, 2) - p(up, 2));
+            let mag_sq = gx * gx + gy * gy;
+            if mag_sq < min_mag_sq {
+                continue;
+            }
+            let mag = (mag_sq as f32).sqrt();
+            let (nx, ny) = (gx as f32 / mag, gy as f32 / mag);
+            let weight = mag * 0.125;
+            let (xf, yf) = (x as f32, y as f32);
+            for step in 0..n_steps {
+                let r = r_lo as f32 + step as f32;
+                for sign in [-1.0f32, 1.0] {
+                    let vx = (xf + sign * r * nx + 0.5).floor();
+                    let vy = (yf + sign * r * ny + 0.5).floor();
+                    if vx >= 0.0 && vy >= 0.0 && vx < wf && vy < hf {
+                        votes[vy as usize * w + vx as usize] += weight;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// 3 × 3 box sums of `src` into `dst` (zero on the one-pixel border).
+fn box3(src: &[f32], w: usize, h: usize, dst: &mut Vec<f32>) {
+    dst.clear();
+    dst.resize(w * h, 0.0);
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let mut sum = 0.0;
+            for row in [y - 1, y, y + 1] {
+                let base = row * w + x;
+                sum += src[base - 1] + src[base] + src[base + 1];
+            }
+            dst[y * w + x] = sum;
+        }
+    }
+}
+
+/// Whether `(x, y)` holds the largest value within `window` pixels; ties go to the first in
+/// row-major order so that a plateau yields one peak.
+fn is_window_max(v: &[f32], w: usize, h: usize, x: usize, y: usize, window: usize) -> bool {
+    let center = v[y * w + x];
+    let (y0, y1) = (y.saturating_sub(window), (y + window).min(h - 1));
+    let (x0, x1) = (x.saturating_sub(window), (x + window).min(w - 1));
+    for yy in y0..=y1 {
+        for xx in x0..=x1 {
+            let other = v[yy * w + xx];
+            let earlier = (yy, xx) < (y, x);
+            if other > center || (earlier && other == center) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Sub-pixel peak position by a parabola through the 3 × 3 neighbourhood along each axis.
+fn refine_peak(v: &[f32], w: usize, x: usize, y: usize) -> [f64; 2] {
+    let at = |xx: usize, yy: usize| f64::from(v[yy * w + xx]);
+    let offset = |minus: f64, center: f64, plus: f64| {
+        let curvature = minus - 2.0 * center + plus;
+        if curvature < 0.0 { (0.5 * (minus - plus) / curvature).clamp(-0.5, 0.5) } else { 0.0 }
+    };
+    let dx = offset(at(x - 1, y), at(x, y), at(x + 1, y));
+    let dy = offset(at(x, y - 1), at(x, y), at(x, y + 1));
+    [x as f64 + dx, y as f64 + dy]
+}
