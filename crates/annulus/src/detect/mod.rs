@@ -7,7 +7,7 @@
 //!
 //! | stage | method | module |
 //! |---|---|---|
-//! | scale-aware proposals | radial-symmetry voting on a box pyramid (Loy & Zelinsky 2003) | [`proposals`], [`pyramid`] |
+//! | scale-aware proposals | radial-symmetry voting on a box pyramid (Loy & Zelinsky 2003) | `proposals`, `pyramid` |
 //! | outer ring | mean-profile scale search, radial edge rays, sub-pixel gradient peaks | `marker_fit` |
 //! | robust ellipse fit | direct least squares (Fitzgibbon et al. 1999) in RANSAC + Huber IRLS | [`crate::fit`] |
 //! | inner ring | the same edge search at its expected fraction of the outer ellipse | `marker_fit` |
