@@ -2,32 +2,14 @@
 
 #![allow(clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::Path;
 
 use annulus::{Board, Format};
 use annulus_synth::GroundTruth;
+use common::{annulus, path_str, text, workspace};
 use sha2::{Digest, Sha256};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn annulus(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annulus"))
-        .args(args)
-        .current_dir(workspace())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temp paths are UTF-8")
-}
 
 /// Width, height and pixels-per-metre of a PNG file.
 fn png_info(path: &Path) -> (u32, u32, Option<u32>) {

@@ -3,31 +3,14 @@
 
 #![allow(clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::Path;
+use std::process::Output;
 
 use annulus::Detection;
 use annulus_synth::GroundTruth;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn annulus(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annulus"))
-        .args(args)
-        .current_dir(workspace())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temp paths are UTF-8")
-}
+use common::{annulus, path_str, text, workspace};
 
 /// Asserts a run failed with status 1 and one `error:` line containing every one of `parts`.
 fn assert_fails_with(out: &Output, parts: &[&str]) {
