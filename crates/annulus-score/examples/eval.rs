@@ -101,7 +101,7 @@ fn main() -> Result<()> {
         scores.push((i, score));
     }
 
-    let agg = Aggregate::new(&scores.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>());
+    let agg = Aggregate::new(&scores.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>())?;
     let c = &agg.counts;
     println!(
         "all: visible {}, detected {}, correct {}, precision {}, recall {}, decode rate {}, \

@@ -9,6 +9,8 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::ScoreError;
+use crate::frames::{self, QuantityFrames};
 use crate::homography::norms;
 use crate::matching::{Counts, ImageScore};
 use crate::stats::ErrorStats;
@@ -29,15 +31,26 @@ pub struct Aggregate {
     pub homography_truth_px: Option<ErrorStats>,
     /// Images whose detection had no homography.
     pub n_without_homography: usize,
+    /// The frames of each quantity, the same in every image, in [`Quantity::ALL`] order.
+    ///
+    /// [`Quantity::ALL`]: crate::Quantity::ALL
+    pub frames: Vec<QuantityFrames>,
 }
 
 impl Aggregate {
     /// Pools the scores of `images`; statistics are `None` where no image contributed a value.
-    pub fn new(images: &[ImageScore]) -> Self {
+    ///
+    /// Fails with [`ScoreError::FrameMismatch`] when two images measured a quantity in
+    /// different frames (say, one homography in the image frame and one in the undistorted
+    /// frame): their errors would not mean the same thing.
+    pub fn new(images: &[ImageScore]) -> Result<Self, ScoreError> {
         let mut counts = Counts::default();
         let (mut center, mut self_px, mut truth_px) = (Vec::new(), Vec::new(), Vec::new());
         let mut n_without_homography = 0;
+        let mut frames = Vec::new();
         for image in images {
+            frames::merge(&mut frames, &image.frames)
+                .map_err(|(first, second)| ScoreError::FrameMismatch { first, second })?;
             counts.add(&image.counts);
             center.extend(image.center_errors_px());
             match &image.homography {
@@ -48,13 +61,14 @@ impl Aggregate {
                 None => n_without_homography += 1,
             }
         }
-        Self {
+        Ok(Self {
             n_images: images.len(),
             counts,
             center_error_px: ErrorStats::of(&center),
             homography_self_px: ErrorStats::of(&self_px),
             homography_truth_px: ErrorStats::of(&truth_px),
             n_without_homography,
-        }
+            frames,
+        })
     }
 }

@@ -3,6 +3,8 @@
 
 use annulus::ImageFrame;
 
+use crate::frames::QuantityFrames;
+
 /// Everything that can make scoring impossible.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -45,5 +47,26 @@ pub enum ScoreError {
         center_img_px: [f64; 2],
         /// Its centre on the board.
         xy_board_mm: [f64; 2],
+    },
+    /// The ground truth is not in the image frame. Every error is measured in the image frame,
+    /// and the scorer does not convert truth silently.
+    #[error(
+        "ground-truth centres are in the {frame:?} frame; the scorer compares in the Image frame \
+         and does not convert truth"
+    )]
+    TruthFrame {
+        /// The frame the truth was declared in.
+        frame: ImageFrame,
+    },
+    /// Two scores to be pooled measured one quantity in different frames.
+    #[error(
+        "frame mismatch for {}: one score has {first:?}, another {second:?}",
+        first.quantity.name()
+    )]
+    FrameMismatch {
+        /// The frames of the quantity in the first score that had it.
+        first: QuantityFrames,
+        /// The differing frames.
+        second: QuantityFrames,
     },
 }

@@ -7,7 +7,9 @@
 //! | rates | [`Counts`] | precision = correct / identified, recall = found / visible, decode rate = identified / detected |
 //! | centres | [`ImageScore::center_error_px`] | Euclidean `|detected − true|` in image pixels, over correct detections of visible markers |
 //! | homography | [`HomographyErrors`] | board positions mapped into the image frame (through the lens model when the homography is undistorted), against reported and true centres |
+//! | frames | [`QuantityFrames`] | every error is measured in the image frame; each quantity records the frame the detector gave it in and the map into the image frame; truth in another frame is refused, and pooling scores whose frames differ is an error |
 //! | pooling | [`Aggregate`] | counts summed, errors pooled over markers; mean, nearest-rank p50 and p95, max ([`stats`]) |
+//! | gates | [`GateScore`] | one scenario in one mode: the pooled score, one [`ImageRow`] per image, and the sorted centre errors for distribution plots |
 //!
 //! The scorer takes ground truth as its own [`TruthMarker`] values, so it does not depend on
 //! the generator: a caller converts `annulus_synth::MarkerTruth` (or any other truth) to them.
@@ -45,12 +47,16 @@
 
 mod aggregate;
 mod error;
+mod frames;
+mod gate;
 mod homography;
 mod matching;
 pub mod stats;
 
 pub use aggregate::Aggregate;
 pub use error::ScoreError;
+pub use frames::{FrameMap, Quantity, QuantityFrames};
+pub use gate::{GateScore, ImageRow};
 pub use homography::{HomographyErrors, Residual};
 pub use matching::{
     Counts, DEFAULT_GATE_PX, ImageScore, MarkerMatch, MatchParams, Outcome, ScoredDetection,

@@ -7,10 +7,11 @@ mod tests;
 
 use std::collections::HashSet;
 
-use annulus::{Camera, Detection};
+use annulus::{Camera, Detection, ImageFrame};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScoreError;
+use crate::frames::{self, QuantityFrames};
 use crate::homography::{HomographyErrors, ToImage};
 use crate::stats::ErrorStats;
 
@@ -52,17 +53,26 @@ pub struct MatchParams {
     /// the undistorted frame: its lens model then carries homography output into the image
     /// frame. Default: none.
     pub camera: Option<Camera>,
+    /// The frame the ground-truth centres are in, as the truth's source declares it (for
+    /// `annulus_synth`, `GroundTruth::frames.center_img_px`). Anything but
+    /// [`ImageFrame::Image`] is refused with [`ScoreError::TruthFrame`]. Default: the image
+    /// frame.
+    pub truth_frame: ImageFrame,
 }
 
 impl Default for MatchParams {
     fn default() -> Self {
-        Self { gate_px: DEFAULT_GATE_PX, camera: None }
+        Self { gate_px: DEFAULT_GATE_PX, camera: None, truth_frame: ImageFrame::Image }
     }
 }
 
 impl MatchParams {
-    /// Checks that the gate is positive and finite and the camera, if any, valid.
+    /// Checks that the gate is positive and finite, the truth in the image frame and the
+    /// camera, if any, valid.
     pub fn validate(&self) -> Result<(), ScoreError> {
+        if self.truth_frame != ImageFrame::Image {
+            return Err(ScoreError::TruthFrame { frame: self.truth_frame });
+        }
         if !(self.gate_px.is_finite() && self.gate_px > 0.0) {
             return Err(ScoreError::InvalidGate { value: self.gate_px });
         }
@@ -206,6 +216,9 @@ pub struct ImageScore {
     pub missed: Vec<u32>,
     /// Homography errors; `None` when the detection has no homography.
     pub homography: Option<HomographyErrors>,
+    /// The frames of each quantity measured: the centre error, and the homography residuals
+    /// when there is a homography.
+    pub frames: Vec<QuantityFrames>,
 }
 
 impl ImageScore {
@@ -335,7 +348,8 @@ pub fn match_detections(
     counts.n_correct_visible = counts.n_visible - counts.n_missed;
 
     let homography = to_image.map(|map| HomographyErrors::measure(&map, detection, truth));
-    Ok(ImageScore { counts, detections, matches, missed, homography })
+    let frames = frames::of_image(homography.as_ref().map(|h| h.frame));
+    Ok(ImageScore { counts, detections, matches, missed, homography, frames })
 }
 
 /// Refuses truth that would make matching ambiguous or meaningless.

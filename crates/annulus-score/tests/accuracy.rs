@@ -187,7 +187,7 @@ fn table(name: &str, lens: Lens, runs: &[ImageRun], pooled: &Aggregate) -> Strin
 fn check(name: &str, lens: Lens, targets: &Targets) {
     let runs = run(name, lens);
     let scores: Vec<ImageScore> = runs.iter().map(|r| r.score.clone()).collect();
-    let pooled = Aggregate::new(&scores);
+    let pooled = Aggregate::new(&scores).expect("one frame per quantity");
     let table = table(name, lens, &runs, &pooled);
     let recall = pooled.counts.recall().unwrap_or(0.0);
     assert!(recall >= targets.min_recall, "recall {recall:.4} < {}{table}", targets.min_recall);

@@ -1,6 +1,7 @@
 //! Tests of pooling: counts add up, errors are pooled over markers, not averaged per image.
 
 use super::*;
+use crate::frames::{FrameMap, Quantity, of_image};
 use crate::homography::{HomographyErrors, Residual};
 use crate::matching::MarkerMatch;
 use annulus::ImageFrame;
@@ -10,6 +11,15 @@ fn matched(id: u32, error: f64, visible: bool) -> MarkerMatch {
 }
 
 fn image(matches: Vec<MarkerMatch>, n_visible: usize, homography: Option<Vec<f64>>) -> ImageScore {
+    image_in(matches, n_visible, homography, ImageFrame::Image)
+}
+
+fn image_in(
+    matches: Vec<MarkerMatch>,
+    n_visible: usize,
+    homography: Option<Vec<f64>>,
+    frame: ImageFrame,
+) -> ImageScore {
     let n = matches.len();
     let n_correct_visible = matches.iter().filter(|m| m.visible).count();
     ImageScore {
@@ -25,8 +35,9 @@ fn image(matches: Vec<MarkerMatch>, n_visible: usize, homography: Option<Vec<f64
         detections: Vec::new(),
         matches,
         missed: Vec::new(),
+        frames: of_image(homography.as_ref().map(|_| frame)),
         homography: homography.map(|errors| HomographyErrors {
-            frame: ImageFrame::Image,
+            frame,
             self_residuals: errors
                 .iter()
                 .map(|&e| Residual { id: 0, error_px: [0.0, e] })
@@ -42,7 +53,7 @@ fn image(matches: Vec<MarkerMatch>, n_visible: usize, homography: Option<Vec<f64
 fn counts_add_and_rates_are_pooled() {
     let a = image(vec![matched(0, 0.1, true)], 4, None);
     let b = image((1..=4).map(|i| matched(i, 0.1, true)).collect(), 4, None);
-    let agg = Aggregate::new(&[a, b]);
+    let agg = Aggregate::new(&[a, b]).expect("same frames");
     assert_eq!(agg.n_images, 2);
     assert_eq!(agg.counts.n_visible, 8);
     assert_eq!(agg.counts.n_correct_visible, 5);
@@ -56,7 +67,7 @@ fn counts_add_and_rates_are_pooled() {
 fn errors_are_pooled_over_markers_of_all_images() {
     let a = image(vec![matched(0, 1.0, true), matched(1, 2.0, true)], 2, Some(vec![0.5]));
     let b = image(vec![matched(0, 3.0, true), matched(9, 100.0, false)], 2, Some(vec![1.5]));
-    let agg = Aggregate::new(&[a, b]);
+    let agg = Aggregate::new(&[a, b]).expect("same frames");
     let center = agg.center_error_px.expect("three visible matches");
     assert_eq!(center.n, 3, "the match of a marker that is not visible is left out");
     assert_eq!((center.mean, center.p50, center.max), (2.0, 2.0, 3.0));
@@ -68,8 +79,37 @@ fn errors_are_pooled_over_markers_of_all_images() {
 
 #[test]
 fn nothing_to_pool() {
-    let agg = Aggregate::new(&[]);
+    let agg = Aggregate::new(&[]).expect("nothing to disagree");
     assert_eq!(agg.n_images, 0);
     assert_eq!(agg.counts.recall(), None);
     assert_eq!(agg.center_error_px, None);
+}
+
+#[test]
+fn frames_are_pooled_when_they_agree() {
+    let a = image_in(vec![matched(0, 1.0, true)], 1, Some(vec![0.5]), ImageFrame::Undistorted);
+    let b = image_in(vec![matched(0, 1.0, true)], 1, None, ImageFrame::Undistorted);
+    let agg = Aggregate::new(&[b, a]).expect("the same frames");
+    let quantities: Vec<Quantity> = agg.frames.iter().map(|f| f.quantity).collect();
+    assert_eq!(quantities, Quantity::ALL, "sorted, and the homography's from the second image");
+    assert_eq!(agg.frames[0].map, FrameMap::Identity, "centres are compared as reported");
+    assert_eq!(agg.frames[1].detected, ImageFrame::Undistorted);
+    assert_eq!(agg.frames[1].compared_in, ImageFrame::Image);
+    assert_eq!(agg.frames[1].map, FrameMap::LensModel);
+}
+
+#[test]
+fn a_frame_mismatch_between_images_is_an_error() {
+    let a = image_in(vec![matched(0, 1.0, true)], 1, Some(vec![0.5]), ImageFrame::Image);
+    let b = image_in(vec![matched(0, 1.0, true)], 1, Some(vec![0.5]), ImageFrame::Undistorted);
+    match Aggregate::new(&[a, b]) {
+        Err(ScoreError::FrameMismatch { first, second }) => {
+            assert_eq!(first.quantity, Quantity::HomographySelf);
+            assert_eq!(
+                (first.detected, second.detected),
+                (ImageFrame::Image, ImageFrame::Undistorted)
+            );
+        }
+        other => panic!("expected a frame mismatch, got {other:?}"),
+    }
 }

@@ -5,6 +5,7 @@ use annulus::detect::{BoardHomography, DetectStats, IdSource};
 use annulus::{BrownConrady, DetectedMarker, Ellipse, Homography, ImageFrame};
 
 use super::*;
+use crate::frames::{FrameMap, Quantity};
 
 /// Board millimetres to image pixels in every test: 10 px per mm, origin at (100, 100).
 fn img_from_board() -> Homography {
@@ -291,6 +292,8 @@ fn an_undistorted_homography_is_mapped_through_the_lens() {
     let d = detection(markers, Some((img_from_board(), ImageFrame::Undistorted)));
     let params = MatchParams { camera: Some(camera), ..MatchParams::default() };
     let s = match_detections(&d, &truth, &params).expect("camera given");
+    let lens_mapped: Vec<FrameMap> = s.frames[1..].iter().map(|f| f.map).collect();
+    assert_eq!(lens_mapped, [FrameMap::LensModel; 2], "both residuals record the lens map");
     let h = s.homography.expect("a homography");
     assert_eq!(h.frame, ImageFrame::Undistorted);
     assert!(h.self_px().expect("four").max < 1e-9);
@@ -345,4 +348,24 @@ fn bad_inputs_are_refused() {
         match_detections(&d, &nan, &MatchParams::default()),
         Err(ScoreError::NonFiniteTruth { id: 1, .. })
     ));
+}
+
+#[test]
+fn truth_outside_the_image_frame_is_refused_not_converted() {
+    let d = detection(vec![marker(Some(0), image_xy(0))], None);
+    let params = MatchParams { truth_frame: ImageFrame::Undistorted, ..MatchParams::default() };
+    assert_eq!(
+        match_detections(&d, &truth(), &params),
+        Err(ScoreError::TruthFrame { frame: ImageFrame::Undistorted })
+    );
+}
+
+#[test]
+fn frames_are_recorded_per_quantity() {
+    let d = detection(vec![marker(Some(0), image_xy(0))], None);
+    let s = score(&d);
+    assert_eq!(s.frames.len(), 1, "no homography, only the centre error");
+    assert_eq!(s.frames[0].quantity, Quantity::CenterError);
+    assert_eq!(s.frames[0].detected, ImageFrame::Image);
+    assert_eq!(s.frames[0].map, FrameMap::Identity);
 }
