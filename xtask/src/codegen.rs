@@ -12,13 +12,17 @@ use annulus::codebook::{self, BUILTIN_PARAMS};
 
 const WORDS_PER_LINE: usize = 12;
 
-/// Runs the command with its arguments (`--check` or nothing).
-pub fn run(args: &[String]) -> Result<()> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => bail!("usage: cargo xtask codegen [--check]"),
-    };
+/// Options of `cargo xtask codegen`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only report whether the generated files are up to date; fail when they are not.
+    #[arg(long)]
+    check: bool,
+}
+
+/// Runs the command.
+pub fn run(args: &Args) -> Result<()> {
+    let check = args.check;
     let path = crate::workspace_root().join("crates/annulus/src/codebook/words.rs");
     let wanted = render_words(&codebook::generate(&BUILTIN_PARAMS));
     let current = std::fs::read_to_string(&path).unwrap_or_default();

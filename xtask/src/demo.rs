@@ -7,17 +7,21 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use xshell::{Shell, cmd};
 
-/// Runs the command with its arguments (`--out DIR` or nothing).
-pub fn run(args: &[String]) -> Result<()> {
+/// Options of `cargo xtask demo`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Output folder (default: target/demo); regenerated on every run.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+/// Runs the command.
+pub fn run(args: &Args) -> Result<()> {
     let root = crate::workspace_root();
-    let out = match args {
-        [] => root.join("target/demo"),
-        [flag, dir] if flag == "--out" => PathBuf::from(dir),
-        _ => bail!("usage: cargo xtask demo [--out DIR]"),
-    };
+    let out = args.out.clone().unwrap_or_else(|| root.join("target/demo"));
     let sh = Shell::new()?;
     sh.change_dir(&root);
     cmd!(sh, "cargo build --release --quiet -p annulus-cli").run()?;

@@ -1,42 +1,68 @@
 //! `cargo xtask`: the project's only automation.
 //!
-//! Each command lives in its own module; `main` parses the command line by hand because the
-//! surface is small and a bare `cargo xtask` must print help rather than fail. Commands run
-//! other cargo invocations through `xshell`, from the workspace root.
+//! Each command lives in its own module with its options (`clap` derive); a bare `cargo xtask`
+//! prints help. The alias in `.cargo/config.toml` builds xtask in release, so commands that run
+//! the detector in-process (`validate`) measure the optimised build. Commands run other cargo
+//! invocations through `xshell`, from the workspace root.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod codegen;
 mod demo;
+mod files;
+mod gates;
+mod image_cache;
+mod label;
+mod provenance;
+mod scenarios;
+mod validate;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
+use clap::{Parser, Subcommand};
 
-const HELP: &str = "\
-cargo xtask <command> [options]
+/// The annulus project's automation: demos, code generation and the accuracy gates.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-Commands:
-  demo [--out DIR]     Write the default board (SVG, PNG, JSON) and render every scenario in
-                       fixtures/scenarios/ with the release CLI (default DIR: target/demo)
-  codegen [--check]    Regenerate the built-in codebook table (crates/annulus/src/codebook/words.rs);
-                       with --check, only report whether it is up to date
-  help                 Print this help
-";
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write the default board (SVG, PNG, JSON) and render every scenario in
+    /// fixtures/scenarios/ with the release CLI.
+    Demo(demo::Args),
+    /// Regenerate the built-in codebook table (crates/annulus/src/codebook/words.rs).
+    Codegen(codegen::Args),
+    /// Run the accuracy gates (blur3, reference, distortion) on generated scenarios, score them
+    /// against ground truth, compare with a baseline label and write the reports.
+    Validate(validate::Args),
+}
 
-fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, rest)) = args.split_first() else {
-        print!("{HELP}");
-        return Ok(());
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Demo(args) => demo::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Codegen(args) => codegen::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Validate(args) => validate::run(args),
     };
-    match command.as_str() {
-        "codegen" => codegen::run(rest),
-        "demo" => demo::run(rest),
-        "help" | "--help" | "-h" => {
-            print!("{HELP}");
-            Ok(())
+    report(outcome)
+}
+
+/// Prints an error with its chain of causes on one line each, without a backtrace.
+fn report(outcome: Result<ExitCode>) -> ExitCode {
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            for cause in error.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
         }
-        other => bail!("unknown command `{other}`\n\n{HELP}"),
     }
 }
 

@@ -87,17 +87,25 @@ fn every_crate_uses_the_workspace_lints() {
     }
 }
 
-#[test]
-fn ci_runs_the_readme_test_command() {
+/// The first `cargo` command after `marker` in the README.
+fn readme_command(marker: &str) -> String {
     let readme = read(&root().join("README.md"));
-    let ci = read(&root().join(".ci/run"));
-    let command = readme
+    readme
         .lines()
-        .skip_while(|l| !l.contains("<!-- test-command -->"))
+        .skip_while(|l| !l.contains(marker))
         .find(|l| l.trim_start().starts_with("cargo "))
-        .expect("README marks its test command with <!-- test-command -->")
-        .trim();
-    assert!(ci.contains(command), ".ci/run does not run the README's test command `{command}`");
+        .unwrap_or_else(|| panic!("README marks a command with {marker}"))
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn ci_runs_the_readme_test_command_and_main_job() {
+    let ci = read(&root().join(".ci/run"));
+    for marker in ["<!-- test-command -->", "<!-- main-job -->"] {
+        let command = readme_command(marker);
+        assert!(ci.contains(&command), ".ci/run does not run the README's `{command}` ({marker})");
+    }
 }
 
 #[test]

@@ -1,0 +1,35 @@
+//! Tests of number formatting: fixed decimals, signed deltas, a bare zero, the dash.
+
+use super::*;
+
+#[test]
+fn values_have_four_decimals_and_counts_none() {
+    assert_eq!(value(Some(0.123_456), "px"), "0.1235");
+    assert_eq!(value(Some(1.0), "ratio"), "1.0000");
+    assert_eq!(value(Some(12.0), "markers"), "12");
+    assert_eq!(value(None, "px"), "–");
+}
+
+#[test]
+fn deltas_are_signed_and_zero_is_bare() {
+    assert_eq!(delta(Some(0.0012), "px"), "+0.0012");
+    assert_eq!(delta(Some(-0.003), "px"), "-0.0030");
+    assert_eq!(delta(Some(0.0), "px"), "0");
+    assert_eq!(delta(Some(-0.0), "ratio"), "0");
+    assert_eq!(delta(Some(3.0), "markers"), "+3");
+    assert_eq!(delta(Some(-1.0), "images"), "-1");
+    assert_eq!(delta(None, "px"), "–");
+}
+
+#[test]
+fn float_noise_of_a_boundary_delta_prints_as_the_boundary() {
+    assert_eq!(delta(Some(0.11 - 0.10), "px"), "+0.0100");
+}
+
+#[test]
+fn sentences_carry_the_unit_except_for_rates() {
+    assert_eq!(with_unit(Some(0.5), "px"), "0.5000 px");
+    assert_eq!(with_unit(Some(0.5), "ratio"), "0.5000");
+    assert_eq!(with_unit(Some(2.0), "markers"), "2 markers");
+    assert_eq!(with_unit(None, "px"), "–");
+}

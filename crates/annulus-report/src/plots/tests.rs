@@ -1,0 +1,69 @@
+//! Tests of the plots: the distribution's step line, short paths for many markers, and plots
+//! with nothing or one run to show.
+
+use annulus_score::GateScore;
+
+use super::*;
+use crate::fixtures::image;
+
+fn series<'a, T: ?Sized>(label: &str, data: &'a T) -> Series<'a, T> {
+    Series { label: label.to_owned(), data }
+}
+
+#[test]
+fn the_step_line_rises_by_one_over_n_at_each_error() {
+    let area = Area { left: 0.0, top: 0.0, width: 100.0, height: 100.0 };
+    let (x, y) = (Axis::from_zero(1.0), Axis::from_zero(1.0));
+    assert_eq!(
+        step_path(&area, &x, &y, &[0.25, 0.5]),
+        "M0.00 100.00 L25.00 100.00 L25.00 50.00 L50.00 50.00 L50.00 0.00 L100.00 0.00"
+    );
+    assert_eq!(
+        step_path(&area, &x, &y, &[0.25, 0.25, 2.0]),
+        "M0.00 100.00 L25.00 100.00 L25.00 33.33 L100.00 33.33 L100.00 0.00",
+        "equal errors make one step, and errors beyond the axis rise at its end"
+    );
+}
+
+#[test]
+fn many_markers_give_a_short_path() {
+    let errors: Vec<f64> = (0..20_000).map(|i| f64::from(i) / 20_000.0).collect();
+    let svg = center_error_cdf("big", None, Some(series("after (x)", &errors[..])));
+    assert!(svg.len() < 60_000, "{} bytes", svg.len());
+}
+
+#[test]
+fn the_distribution_has_one_curve_per_run_and_a_legend() {
+    let (b, a) = ([0.1, 0.2, 0.3], [0.1, 0.15]);
+    let svg = center_error_cdf(
+        "blur3",
+        Some(series("baseline (main)", &b[..])),
+        Some(series("after (topic)", &a[..])),
+    );
+    assert_eq!(svg.matches("<path").count(), 2);
+    assert!(svg.contains(">baseline (main)</text>") && svg.contains(">after (topic)</text>"));
+    assert!(svg.contains(">0.3</text>"), "the x axis reaches the largest p99: {svg}");
+    assert!(svg.contains(">1.0</text>"), "y ticks run to 1");
+}
+
+#[test]
+fn empty_plots_say_so() {
+    let svg = center_error_cdf("g", None, Some(series("after (x)", &[][..])));
+    assert!(svg.contains("no centre errors"));
+    assert_eq!(svg.matches("<path").count(), 0);
+    let rows = per_image("g", None, Some(series("after (x)", &[][..])));
+    assert_eq!(rows.matches("no images").count(), 2);
+}
+
+#[test]
+fn per_image_points_sit_in_each_images_slot() {
+    let gate = GateScore::new(
+        "blur3",
+        None,
+        &[(0, image(&[0.1], 2, 0, None)), (1, image(&[0.2, 0.3], 2, 0, None))],
+    )
+    .expect("valid");
+    let svg = per_image("blur3", None, Some(series("after (x)", &gate.images[..])));
+    assert_eq!(svg.matches("<circle").count(), 4, "recall and error for each of two images");
+    assert_eq!(svg.matches(">0</text>").count(), 2, "image index 0 on both panels' x axis");
+}
