@@ -1,0 +1,70 @@
+//! Shared pieces of the benchmarks and of `annulus-probe`, the measuring binary that
+//! `cargo xtask perf-baseline` runs (allocation counts, stage timings, peak memory, and the
+//! target of callgrind and `perf record`).
+//!
+//! [`ProbeReport`] is the JSON the probe prints; xtask reads it with this same type, so the two
+//! can never disagree about its shape.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of [`ProbeReport`]'s shape; bumped on any incompatible change.
+pub const PROBE_SCHEMA: u32 = 1;
+
+/// Heap allocations counted over some span of the probe: calls to `alloc`/`realloc` and the
+/// bytes they asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocCount {
+    /// Number of allocations (a `realloc` counts as one).
+    pub count: u64,
+    /// Bytes requested by them.
+    pub bytes: u64,
+}
+
+/// Time of each detector stage in one `detect` call, in nanoseconds, from the detector's own
+/// opt-in stage timings (`DetectConfig::timings`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageSample {
+    /// Pyramid, gradients and radial-symmetry voting.
+    pub proposals_ns: u64,
+    /// Edge sampling, ellipse fits, inner ring and decoding.
+    pub fit_decode_ns: u64,
+    /// Homography RANSAC, ID verification and correction.
+    pub homography_ns: u64,
+    /// Completion of missed markers.
+    pub completion_ns: u64,
+    /// Projective centres and the final refit.
+    pub refine_ns: u64,
+    /// The whole call.
+    pub total_ns: u64,
+}
+
+/// What one run of `annulus-probe` measured on one scenario image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeReport {
+    /// [`PROBE_SCHEMA`].
+    pub schema: u32,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The image index within the scenario.
+    pub image_index: u32,
+    /// Image width, pixels.
+    pub width: u32,
+    /// Image height, pixels.
+    pub height: u32,
+    /// The diameter prior given to the detector, pixels; `None` for automatic scale.
+    pub diameter_px: Option<f64>,
+    /// Markers the detector reported (identified or not) on the last call.
+    pub n_markers: usize,
+    /// Warm calls timed.
+    pub repeats: u32,
+    /// Allocations of the first call on a fresh `Workspace` (cold).
+    pub alloc_cold: AllocCount,
+    /// Allocations of one call on the reused workspace after the warm-up (warm); the target is 0.
+    pub alloc_warm: AllocCount,
+    /// Wall time of each warm `detect_with` call, nanoseconds, in call order.
+    pub wall_ns: Vec<u64>,
+    /// Stage times of each warm call, in call order.
+    pub stages: Vec<StageSample>,
+    /// Peak resident set size of the probe process (`VmHWM`), KiB; `None` where unavailable.
+    pub peak_rss_kib: Option<u64>,
+}
