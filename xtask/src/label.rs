@@ -1,17 +1,23 @@
 //! Labels: named result folders under the perf directory (`target/perf/<label>/`), written so
 //! that nothing a user has is lost.
 //!
-//! A command never writes into a label folder while it works. It fills a staging folder
+//! A command never writes into a label folder while it works. It holds the label's lock file
+//! (`target/perf/.<label>.lock`, an OS file lock released when the process ends, however it
+//! ends), so two runs cannot write one label at once. It fills a staging folder
 //! (`target/perf/.staging-<label>-<pid>/`) and, only when everything is written, moves each
 //! staged entry into the label folder, moving any entry it replaces aside first and deleting it
-//! last. Killing a command before that point leaves the label exactly as it was (a stale
-//! staging folder is removed by the next run for the same label). Entries a command owns are
+//! last. Killing a command before that point leaves the label exactly as it was; the next run
+//! for the label removes the stale staging folder, and should a run have died in the middle of
+//! the final moves, puts the previous entries it had moved aside back first. Entries a command owns are
 //! replaced only with `--force`; entries of other commands in the same label (say, the
 //! benchmarks beside the accuracy results) are never touched.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+
+#[cfg(test)]
+mod tests;
 
 /// Names a label may not take: they are folders of the perf directory itself.
 const RESERVED: [&str; 2] = ["cache", "peer"];
@@ -46,29 +52,59 @@ pub fn with_file(perf_dir: &Path, marker: &str) -> Vec<String> {
     labels
 }
 
-/// A staging folder for one label's new entries.
+/// A staging folder for one label's new entries, and the label's lock.
 pub struct Staging {
     dir: PathBuf,
     label_dir: PathBuf,
     committed: bool,
+    /// Held (locked) for the life of the staging folder; the OS releases it when the process
+    /// ends, so a killed run never leaves the label locked.
+    _lock: std::fs::File,
 }
 
 impl Staging {
-    /// A fresh staging folder for `label` under `perf_dir`; stale ones of earlier, interrupted
-    /// runs for the same label are removed.
+    /// Locks `label` under `perf_dir` and makes a fresh staging folder for it. What earlier,
+    /// interrupted runs for the label left is cleaned up first: entries moved aside by a run
+    /// that died during [`Staging::commit`] go back where they were, stale folders are removed.
+    /// Fails when another command holds the label.
     pub fn new(perf_dir: &Path, label: &str) -> Result<Self> {
         std::fs::create_dir_all(perf_dir)
             .with_context(|| format!("cannot create {}", perf_dir.display()))?;
-        let prefix = format!(".staging-{label}-");
-        for entry in std::fs::read_dir(perf_dir)?.flatten() {
-            if entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)) {
-                let _ = std::fs::remove_dir_all(entry.path());
+        let lock_path = perf_dir.join(format!(".{label}.lock"));
+        let lock = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot open the lock file {}", lock_path.display()))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => bail!(
+                "another command is writing label `{label}` (it holds {}); wait for it to finish",
+                lock_path.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
             }
+        }
+        let label_dir = perf_dir.join(label);
+        let prefix = format!(".staging-{label}-");
+        let mut stale: Vec<PathBuf> = std::fs::read_dir(perf_dir)?
+            .flatten()
+            .filter(|e| e.file_name().to_str().is_some_and(|n| is_staging_of(n, &prefix)))
+            .map(|e| e.path())
+            .collect();
+        stale.sort();
+        for path in &stale {
+            if path.extension().is_some_and(|e| e == "old") {
+                restore_aside(path, &label_dir)?;
+            }
+            let _ = std::fs::remove_dir_all(path);
         }
         let dir = perf_dir.join(format!("{prefix}{}", std::process::id()));
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(Self { dir, label_dir: perf_dir.join(label), committed: false })
+        Ok(Self { dir, label_dir, committed: false, _lock: lock })
     }
 
     /// The staging folder, to write new entries into.
@@ -111,6 +147,30 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&self.dir);
         Ok(())
     }
+}
+
+/// Whether `name` is `<prefix><pid>` or `<prefix><pid>.old`: a staging or aside folder of this
+/// label, and not of a longer label that merely starts the same (`base` and `base-line`).
+fn is_staging_of(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix).is_some_and(|rest| {
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Moves back into `label_dir` every entry of an interrupted commit's aside folder that the
+/// label no longer has: the commit had moved the previous entry aside but not yet put the new
+/// one in its place.
+fn restore_aside(aside: &Path, label_dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(aside)?.flatten() {
+        let target = label_dir.join(entry.file_name());
+        if !target.exists() {
+            std::fs::create_dir_all(label_dir)?;
+            std::fs::rename(entry.path(), &target)
+                .with_context(|| format!("cannot restore {}", target.display()))?;
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Staging {

@@ -81,6 +81,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let perf_dir = args.out.clone().unwrap_or_else(|| root.join("target/perf"));
     label::check_name(&args.label)?;
     let label_dir = perf_dir.join(&args.label);
+    // The lock comes first, so that the checks below see a label no other run is writing.
+    let staging = label::Staging::new(&perf_dir, &args.label)?;
     let previous = previous_run(&label_dir, args.force)?;
     let baseline = baseline(&perf_dir, args)?;
     let gates = check_gates(&root, &args.gates)?;
@@ -91,7 +93,6 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         bail!("--marker-diameter must be a positive number of pixels, got {d}");
     }
 
-    let staging = label::Staging::new(&perf_dir, &args.label)?;
     let mut runs = Vec::new();
     for gate in &gates {
         runs.extend(run_gate(&root, &perf_dir, staging.path(), gate, args)?);

@@ -89,7 +89,7 @@ fn validate_writes_a_label_refuses_to_overwrite_and_compares() {
         .expect("perf dir")
         .flatten()
         .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with(".staging"))
         .collect();
     assert!(leftovers.is_empty(), "no staging folder left behind: {leftovers:?}");
 }
