@@ -10,7 +10,10 @@
 //! | no flag, delta ≠ 0 | `Accuracy: within thresholds (blur3 centre error mean 0.0810 → 0.0830 px, +0.0020)` |
 //! | a FAIL flag | `Accuracy: FAIL — blur3 centre error mean 0.0810 → 0.0950 px (+0.0140)`, then one line per flag |
 //! | an ESCALATE flag | `Accuracy: ESCALATE — …`, then one line per flag |
-//! | NOTE flags only | `Accuracy: changed (blur3 centre error mean …)`, then one line per flag |
+//! | NOTE flags only | `Accuracy: NOTE — blur3 centre error mean …`, then one line per flag |
+//!
+//! A NOTE is not always a change (validate notes a gate that neither run has), so it is named
+//! for what it is rather than called "changed"; the flag lines say what each one is about.
 //!
 //! Validate's pipeline is seeded, so a change that only makes the detector faster gives a delta
 //! of exactly zero; anything else is a real, if small, change of the output. Accuracy numbers
@@ -21,7 +24,7 @@ mod tests;
 
 use std::fmt::Write as _;
 
-use annulus_report::{CENTER_ERROR_MEAN_PX, FlagLevel, MetricRow, PRECISION, RECALL, Summary};
+use annulus_report::{CENTER_ERROR_MEAN_PX, MetricRow, PRECISION, RECALL, Summary};
 use anyhow::{Result, bail};
 
 use crate::perf::bench_report;
@@ -94,10 +97,7 @@ pub fn accuracy_lines(summary: &Summary) -> String {
     let mut out = match worst {
         None if moved => format!("Accuracy: within thresholds ({phrase})"),
         None => format!("Accuracy: unchanged ({phrase})"),
-        Some(level @ (FlagLevel::Fail | FlagLevel::Escalate)) => {
-            format!("Accuracy: {} — {phrase}", level.as_str())
-        }
-        Some(FlagLevel::Note) => format!("Accuracy: changed ({phrase})"),
+        Some(level) => format!("Accuracy: {} — {phrase}", level.as_str()),
     };
     for flag in flags {
         let _ = write!(out, "\n  {}: {}", flag.level.as_str(), flag.message);

@@ -44,7 +44,7 @@ fn a_flag_is_never_called_unchanged() {
     // A NOTE alone, with the headline metric not moving at all, is still not "unchanged".
     let note = accuracy_summary(0.081, 0.081, vec![center_flag(FlagLevel::Note, 0.0, 0.0)]);
     let lines = accuracy_lines(&note);
-    assert!(lines.starts_with("Accuracy: changed (blur3 centre error mean 0.0810 px)"), "{lines}");
+    assert!(lines.starts_with("Accuracy: NOTE — blur3 centre error mean 0.0810 px\n"), "{lines}");
     assert!(!lines.contains("unchanged"));
 }
 
