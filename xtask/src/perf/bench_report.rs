@@ -21,7 +21,7 @@ use crate::perf::format::{
     percent_change, percent_interval,
 };
 use crate::perf::schema::{Hotspot, StageStat};
-use crate::perf::stats::{BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CONFIDENCE, MedianCi};
+use crate::perf::significance::{BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CONFIDENCE, MedianCi};
 
 /// What a missing value prints as, as in the accuracy report.
 const MISSING: &str = "–";

@@ -18,7 +18,7 @@ use annulus_benches::AllocCount;
 use serde::{Deserialize, Serialize};
 
 use crate::perf::schema::{PerfReport, ProfileSummary, StageStat};
-use crate::perf::stats::{
+use crate::perf::significance::{
     ALPHA, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, MedianCi, bootstrap_ratio_ci, mann_whitney,
     median_ci,
 };

@@ -19,15 +19,13 @@ use crate::perf::schema::{
     ScenarioPerf, StageStat,
 };
 
-/// `n` benchmark samples whose median is exactly `median_ns`: a floor with an exponential tail
+/// `n` benchmark samples whose (nearest-rank) median is exactly `median_ns`: a floor with an exponential tail
 /// (scale 2 % of the median), like iterations preempted now and then on a shared machine.
 pub(crate) fn samples(seed: u64, n: usize, median_ns: f64) -> Vec<f64> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let scale = 0.02 * median_ns;
     let drawn: Vec<f64> = (0..n).map(|_| -scale * (1.0 - rng.random::<f64>()).ln()).collect();
-    let mut sorted = drawn.clone();
-    sorted.sort_by(f64::total_cmp);
-    let mid = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
+    let mid = annulus_score::percentile(&drawn, 50.0).unwrap_or_default();
     // Shifting every sample moves the median by the same amount, to exactly where asked.
     drawn.iter().map(|v| v - mid + median_ns).collect()
 }
@@ -35,7 +33,7 @@ pub(crate) fn samples(seed: u64, n: usize, median_ns: f64) -> Vec<f64> {
 fn benchmark(id: &str, samples_ns: Vec<f64>) -> Benchmark {
     let mut sorted = samples_ns.clone();
     sorted.sort_by(f64::total_cmp);
-    let median_ns = sorted[sorted.len() / 2];
+    let median_ns = annulus_score::percentile(&samples_ns, 50.0).unwrap_or_default();
     Benchmark {
         id: id.to_owned(),
         median_ci95_ns: [sorted[0], sorted[sorted.len() - 1]],

@@ -4,7 +4,7 @@
 //! | module | role |
 //! |---|---|
 //! | [`schema`] | `target/perf/<label>/perf.json` |
-//! | [`stats`] | medians with intervals, Mann–Whitney U, bootstrap of a ratio |
+//! | [`significance`] | medians with intervals, Mann–Whitney U, bootstrap of a ratio: is a change real |
 //! | [`comparison`] | two `perf.json` lined up, with verdicts (`benchmark-comparison.json`) |
 //! | [`format`] | durations, percentages, counts, p-values |
 //! | [`bench_report`] | `benchmark-report.md` and the terminal table |
@@ -19,7 +19,7 @@ pub mod final_report;
 pub mod finalize;
 pub mod format;
 pub mod schema;
-pub mod stats;
+pub mod significance;
 
 #[cfg(test)]
 mod fixtures;

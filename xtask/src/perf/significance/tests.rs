@@ -1,4 +1,4 @@
-//! Tests of the statistics: hand-checked rank tests, exact interval ranks, coverage on seeded
+//! Tests of the significance statistics: hand-checked rank tests, exact interval ranks, coverage on seeded
 //! data, and the two extremes (identical samples, clearly shifted samples).
 
 use rand::{RngExt, SeedableRng};
@@ -14,9 +14,16 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 fn median_of_odd_and_even_counts() {
     let median = |xs: &[f64]| median_ci(xs).map(|ci| ci.median);
     assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
-    assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+    // Nearest rank: the second of four, not the mean of the middle two.
+    assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.0));
+    assert_eq!(median(&[7.0]), Some(7.0));
     assert_eq!(median(&[]), None);
     assert_eq!(median(&[1.0, f64::NAN]), None);
+    let values: Vec<f64> = (0..37).map(|i| f64::from((i * 17) % 37)).collect();
+    for n in 1..values.len() {
+        let expected = annulus_score::percentile(&values[..n], 50.0);
+        assert_eq!(median(&values[..n]), expected, "the project's percentile, n = {n}");
+    }
 }
 
 /// U by hand: x = 1, 2, 3 has ranks 1, 2, 3 among six values, so R = 6 and U = 6 − 3·4/2 = 0.
@@ -68,7 +75,7 @@ fn mann_whitney_of_identical_samples_is_not_significant() {
 fn median_interval_uses_the_binomial_order_statistics() {
     let samples: Vec<f64> = (1..=100).map(f64::from).collect();
     let ci = median_ci(&samples).expect("finite samples");
-    assert_eq!((ci.n, ci.median, ci.lo, ci.hi), (100, 50.5, 40.0, 61.0));
+    assert_eq!((ci.n, ci.median, ci.lo, ci.hi), (100, 50.0, 40.0, 61.0));
     assert!(close(ci.coverage, 0.9648, 1e-4), "{ci:?}");
 
     // Six samples are the fewest for 95 %: [min, max] covers 1 − 2/64.

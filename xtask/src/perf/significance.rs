@@ -1,10 +1,10 @@
-//! The statistics of `cargo xtask compare`: the median with a distribution-free confidence
-//! interval, the Mann–Whitney U test, and a seeded bootstrap interval of the ratio of two
-//! medians.
+//! Whether two sets of benchmark samples differ: the median with a distribution-free
+//! confidence interval, the Mann–Whitney U test, and a seeded bootstrap interval of the ratio of
+//! two medians.
 //!
 //! | quantity | method |
 //! |---|---|
-//! | median | the middle value of the sorted samples; the mean of the two middle ones for even n |
+//! | median | nearest rank, as everywhere in the project (`annulus_score::percentile`): the ⌈n/2⌉-th smallest sample, always a measured value; the same number `perf.json` records as `median_ns` |
 //! | 95 % CI of a median | order statistics: `[x(k), x(n−k+1)]` with the largest `k` for which `P(B < k) ≤ 2.5 %`, `B ~ Binomial(n, ½)`; coverage is at least 95 % whatever the distribution (with fewer than 6 samples no such `k` exists and the interval is `[min, max]`, with its lower coverage recorded) |
 //! | two-sided test | Mann–Whitney U with mid-ranks for ties, normal approximation with the tie-corrected variance and a continuity correction of ½ (what `scipy.stats.mannwhitneyu(method="asymptotic")` does) |
 //! | 95 % CI of the ratio of medians | percentile bootstrap: both samples resampled independently with replacement [`BOOTSTRAP_RESAMPLES`] times from a ChaCha8 generator seeded with [`BOOTSTRAP_SEED`], so the same samples always give the same interval |
@@ -170,15 +170,13 @@ pub fn bootstrap_ratio_ci(
 fn resampled_median(sorted: &[f64], rng: &mut ChaCha8Rng, scratch: &mut Vec<f64>) -> f64 {
     scratch.clear();
     scratch.extend((0..sorted.len()).map(|_| sorted[rng.random_range(0..sorted.len())]));
-    let n = scratch.len();
-    let mid = n / 2;
-    let (left, &mut upper, _) = scratch.select_nth_unstable_by(mid, f64::total_cmp);
-    if !n.is_multiple_of(2) {
-        return upper;
-    }
-    // For even n the lower middle value is the largest of the left part.
-    let lower = left.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    (lower + upper) / 2.0
+    let index = median_index(scratch.len());
+    *scratch.select_nth_unstable_by(index, f64::total_cmp).1
+}
+
+/// The 0-based index of the nearest-rank median among `n ≥ 1` sorted values: rank ⌈n/2⌉.
+fn median_index(n: usize) -> usize {
+    n.div_ceil(2).max(1) - 1
 }
 
 /// `samples` sorted ascending; `None` when empty or when a value is not finite.
@@ -191,8 +189,7 @@ fn sorted_finite(samples: &[f64]) -> Option<Vec<f64>> {
     Some(sorted)
 }
 
-/// The median of non-empty sorted values.
+/// The nearest-rank median of non-empty sorted values.
 fn median_of_sorted(sorted: &[f64]) -> f64 {
-    let n = sorted.len();
-    if !n.is_multiple_of(2) { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 }
+    sorted[median_index(sorted.len())]
 }
