@@ -45,7 +45,7 @@ const ACCURACY_METRICS: [&str; 3] = [CENTER_ERROR_MEAN_PX, PRECISION, RECALL];
 pub fn check_accuracy(summary: &Summary, after: &str, against: &str, validate: &str) -> Result<()> {
     if summary.after.label != after {
         bail!(
-            "the accuracy summary in label `{after}` belongs to label `{}`; run `{validate}`",
+            "the accuracy summary in label `{after}` belongs to label `{}`; run `{validate} --force`",
             summary.after.label
         );
     }

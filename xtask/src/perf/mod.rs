@@ -6,7 +6,7 @@
 //! | [`schema`] | `target/perf/<label>/perf.json` |
 //! | [`significance`] | medians with intervals, Mann–Whitney U, bootstrap of a ratio: is a change real |
 //! | [`comparison`] | two `perf.json` lined up, with verdicts (`benchmark-comparison.json`) |
-//! | [`format`] | durations, percentages, counts, p-values |
+//! | [`format`](mod@format) | durations, percentages, counts, p-values |
 //! | [`bench_report`] | `benchmark-report.md` and the terminal table |
 //! | [`compare`] | `cargo xtask compare` |
 //! | [`final_report`] | `final-report.md` and the commit message draft |
