@@ -356,8 +356,8 @@ fn warnings(baseline: &PerfReport, after: &PerfReport) -> Vec<String> {
     }
     if b.commit.is_some() && b.commit == a.commit && !b.dirty && !a.dirty {
         out.push(format!(
-            "Both labels were measured on the same clean commit ({}): any significant change \
-             below is the machine's, not the code's.",
+            "Both labels were measured on the same clean commit ({}): any significant change in \
+             this comparison is the machine's, not the code's.",
             b.commit.as_deref().unwrap_or_default()
         ));
     }

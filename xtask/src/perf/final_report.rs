@@ -108,11 +108,13 @@ pub fn accuracy_lines(summary: &Summary) -> String {
 /// A one-line summary of the biggest significant benchmark change, else of the biggest
 /// instruction-count change, else `no significant speed change`.
 pub fn default_summary(c: &BenchComparison) -> String {
+    // The first of equals wins (`max_by` would keep the last), so ties go to report order.
     let biggest = c
         .benchmarks
         .iter()
         .filter(|r| r.verdict.is_significant())
         .filter_map(|r| Some((r, r.percent()?)))
+        .rev()
         .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
     if let Some((row, pct)) = biggest {
         let word = if row.verdict == BenchVerdict::Faster { "faster" } else { "slower" };
@@ -125,6 +127,7 @@ pub fn default_summary(c: &BenchComparison) -> String {
             (Some(b), Some(a)) if a != b && b > 0 => Some((r, 100.0 * (a as f64 / b as f64 - 1.0))),
             _ => None,
         })
+        .rev()
         .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
     match instructions {
         Some((row, pct)) => {

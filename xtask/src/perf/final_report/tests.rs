@@ -102,6 +102,16 @@ fn the_default_summary_falls_back_to_instructions_then_to_no_change() {
 }
 
 #[test]
+fn the_default_summary_breaks_ties_in_report_order() {
+    let mut c = comparison();
+    c.benchmarks.truncate(1);
+    let mut twin = c.benchmarks[0].clone();
+    twin.id = "detect_1920x1080".to_owned();
+    c.benchmarks.push(twin);
+    assert_eq!(default_summary(&c), "detect_1280x1024 25.5% faster");
+}
+
+#[test]
 fn final_report_markdown() {
     let c = comparison();
     let accuracy = accuracy_summary(0.081, 0.081, Vec::new());
