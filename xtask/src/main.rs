@@ -12,6 +12,7 @@ mod files;
 mod gates;
 mod image_cache;
 mod label;
+mod perf;
 mod provenance;
 mod scenarios;
 mod validate;
@@ -40,6 +41,12 @@ enum Command {
     /// Run the accuracy gates (blur3, reference, distortion) on generated scenarios, score them
     /// against ground truth, compare with a baseline label and write the reports.
     Validate(validate::Args),
+    /// Compare two labels' benchmarks (perf.json): medians with 95% intervals, Mann–Whitney
+    /// test, instructions, allocations; writes benchmark-report.md into the AFTER label.
+    Compare(perf::compare::Args),
+    /// Merge the benchmark comparison and the accuracy results into final-report.md and a
+    /// commit message draft (commit-message.txt).
+    Finalize(perf::finalize::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +55,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args).map(|()| ExitCode::SUCCESS),
         Command::Codegen(args) => codegen::run(args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
+        Command::Compare(args) => perf::compare::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Finalize(args) => perf::finalize::run(args).map(|()| ExitCode::SUCCESS),
     };
     report(outcome)
 }
