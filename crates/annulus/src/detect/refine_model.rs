@@ -138,6 +138,9 @@ struct Pixel {
     /// Image position.
     pos: [f64; 2],
     value: f64,
+    /// Whether the pixel is on the black squares of a checkerboard, which alone make up the
+    /// step's `JᵀJ`.
+    in_hessian: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -258,7 +261,9 @@ fn prepare(
             n_region += 1;
             let Some(value) = sampler.pixel(x, y) else { continue };
             let rel = [(pos[0] - center_img[0]) / radius_px, (pos[1] - center_img[1]) / radius_px];
-            buf.pixels.push(Pixel { index: j * n + i, rel, pos, value: f64::from(value) });
+            let in_hessian = (i + j) % 2 == 0;
+            let (index, value) = (j * n + i, f64::from(value));
+            buf.pixels.push(Pixel { index, rel, pos, value, in_hessian });
             rows = rows.start.min(j)..rows.end.max(j + 1);
         }
     }
@@ -454,6 +459,11 @@ fn photometric_start(buf: &RefineBuffers) -> Option<[f64; 2]> {
 }
 
 /// The squared residual of the rendered state, and the normal equations `JᵀJ`, `Jᵀr`.
+///
+/// `Jᵀr` and the cost decide where the fit ends and use every pixel, in double precision.
+/// `JᵀJ` only steers the steps: it is summed over half the pixels (a checkerboard, doubled) in
+/// single precision, which halves the dominant cost of an evaluation and leaves the minimum
+/// where it is.
 fn evaluate(
     setup: &Setup,
     s: &State,
@@ -514,10 +524,14 @@ fn evaluate(
         j[10] = -g * b;
         j[11] = p.rel[0] * refl;
         j[12] = p.rel[1] * refl;
-        let j32 = j.map(|v| v as f32);
-        for (a, row) in outer.iter_mut().enumerate() {
+        for a in 0..N_PARAMS {
             jtr[a] += r * j[a];
-            let ja = j32[a];
+        }
+        if !p.in_hessian {
+            continue;
+        }
+        let j32 = j.map(|v| v as f32);
+        for (row, &ja) in outer.iter_mut().zip(&j32) {
             for (o, &jb) in row.iter_mut().zip(&j32) {
                 *o += ja * jb;
             }
@@ -525,7 +539,7 @@ fn evaluate(
     }
     for (a, row) in outer.iter().enumerate() {
         for b in 0..N_PARAMS {
-            jtj[(a, b)] = f64::from(row[b]);
+            jtj[(a, b)] = 2.0 * f64::from(row[b]);
         }
     }
     cost.is_finite().then_some(cost)
