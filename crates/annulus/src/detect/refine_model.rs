@@ -89,8 +89,14 @@ const MIN_REGION_FRACTION: f64 = 0.8;
 /// Iterations of Levenberg–Marquardt (accepted or rejected steps).
 const MAX_ITERATIONS: usize = 12;
 
-/// Convergence: a step that moves the centre less than this, in pixels, ends the fit.
-const CENTER_TOLERANCE_PX: f64 = 1e-3;
+/// Convergence: a step that moves the centre less than this, in pixels, and less than
+/// [`CONVERGENCE_RATIO`] times the step before, is the last. Gauss–Newton converges about
+/// quadratically here, so the step it saves would have moved the centre by a thousandth of a
+/// pixel or less.
+const CENTER_TOLERANCE_PX: f64 = 1e-2;
+
+/// See [`CENTER_TOLERANCE_PX`].
+const CONVERGENCE_RATIO: f64 = 0.1;
 
 /// Faintest paper–ink contrast a refined marker may end with, in grey levels: the edge fit's
 /// floor for a ring at all.
@@ -300,6 +306,7 @@ fn levenberg_marquardt(setup: &Setup, mut state: State, buf: &mut RefineBuffers)
     let (mut trial_normal, mut trial_rhs) = (Normal::zeros(), Params::zeros());
     let mut damping = START_DAMPING;
     let mut improved = false;
+    let mut last_moved = f64::INFINITY;
     for _ in 0..MAX_ITERATIONS {
         let mut system = normal;
         for k in 0..N_PARAMS {
@@ -307,8 +314,10 @@ fn levenberg_marquardt(setup: &Setup, mut state: State, buf: &mut RefineBuffers)
         }
         let Some(step) = system.cholesky().map(|c| c.solve(&rhs)) else { break };
         let trial = apply(&state, &step);
-        if improved && step[0].hypot(step[1]) < CENTER_TOLERANCE_PX {
-            // So small a step changes nothing that matters: take it without rendering.
+        let moved = step[0].hypot(step[1]);
+        if improved && moved < CENTER_TOLERANCE_PX && moved < CONVERGENCE_RATIO * last_moved {
+            // Converging fast and already close: what this step leaves is smaller still, so
+            // take it without rendering.
             state = trial;
             break;
         }
@@ -327,6 +336,7 @@ fn levenberg_marquardt(setup: &Setup, mut state: State, buf: &mut RefineBuffers)
                 rhs = trial_rhs;
                 damping = (damping * 0.1).max(1e-9);
                 improved = true;
+                last_moved = moved;
             }
             _ => damping *= 10.0,
         }
