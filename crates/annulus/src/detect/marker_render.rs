@@ -129,8 +129,10 @@ impl Pattern {
 }
 
 /// The map from a patch's pixels to the fit frame: exact without lens distortion, else a
-/// second-order expansion about the patch centre, whose error over a patch of 64 px is far
-/// below a thousandth of a pixel for the lenses a board calibrates.
+/// second-order expansion about the patch centre from nine exact points. For a lens that moves
+/// the image corners by 60 px it is off by under 0.005 px within 30 px of the centre, even in
+/// a corner, and the error's leading term is cubic, odd about the centre, so it scales the
+/// marker's image a little but does not move it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PatchFrame {
     /// Image point the expansion is about.
@@ -175,9 +177,9 @@ impl PatchFrame {
 }
 
 /// Writes the ink coverage of each pixel of the `n × n` patch whose pixel `(0, 0)` is the
-/// image pixel `origin` into the real parts of `grid` (imaginary parts zeroed). Returns the
-/// rows that hold any ink, or `None` when the pose is degenerate or the marker misses the
-/// patch.
+/// image pixel `origin` into the real parts of `grid` (imaginary parts zeroed). Returns rows
+/// outside which there is no ink, or `None` when the pose is degenerate or the marker misses
+/// the patch.
 pub(crate) fn rasterise(
     pose: &MarkerPose,
     pattern: &Pattern,
@@ -209,7 +211,7 @@ pub(crate) fn rasterise(
         lo..hi
     };
     let cols = span(center[0], half(m[0]), origin[0]);
-    let mut rows = span(center[1], half(m[1]), origin[1]);
+    let rows = span(center[1], half(m[1]), origin[1]);
     let r_max_sq = r_max * r_max;
     for j in rows.clone() {
         let row = &mut grid[j * n..(j + 1) * n];
@@ -237,8 +239,7 @@ pub(crate) fn rasterise(
             row[i].re = coverage(pattern, q, r_sq.sqrt(), &jq) as f32;
         }
     }
-    rows.start = rows.start.min(rows.end);
-    (rows.start < rows.end && !cols.is_empty()).then_some(rows)
+    (!rows.is_empty() && !cols.is_empty()).then_some(rows)
 }
 
 /// The image point whose fit-frame point is `p_fit`, by Newton steps on the expansion.

@@ -444,3 +444,30 @@ fn refinement_refuses_a_marker_off_the_image() {
     // A blank patch has no marker to fit: no step improves, or the contrast is not there.
     assert!(refine(&sampler, pattern, 1.0, test_pose([32.0, 32.0]), &mut buf).is_none());
 }
+
+#[test]
+fn the_patch_expansion_follows_lens_distortion() {
+    use crate::camera::{BrownConrady, Camera};
+    // The `distortion` scenario's lens: image corners move by about 60 px.
+    let distortion = BrownConrady { k1: -0.15, k2: 0.05, p1: 0.001, p2: -0.001, k3: 0.0 };
+    let camera =
+        Camera { fx: 1000.0, fy: 1000.0, cx: 639.5, cy: 511.5, distortion: Some(distortion) };
+    let frames = Frames::new(Some(camera));
+    // Within 30 px of the centre: a marker 32 px across and its blurred surround.
+    let mut worst = 0.0f64;
+    for origin in [[640.0, 512.0], [300.0, 200.0], [60.0, 60.0], [1220.0, 960.0]] {
+        let frame = PatchFrame::new(&frames, origin, 40.0).unwrap();
+        for dy in (-30..=30).step_by(5) {
+            for dx in (-30..=30).step_by(5) {
+                if dx * dx + dy * dy > 30 * 30 {
+                    continue;
+                }
+                let p = [origin[0] + f64::from(dx), origin[1] + f64::from(dy)];
+                let exact = frames.to_fit(p).unwrap();
+                let got = frame.fit_point(p);
+                worst = worst.max((got[0] - exact[0]).hypot(got[1] - exact[1]));
+            }
+        }
+    }
+    assert!(worst < 6e-3, "expansion off by {worst} px");
+}
