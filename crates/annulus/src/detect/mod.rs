@@ -319,6 +319,7 @@ impl Detector {
     /// ([`refine_model`]); a marker whose fit fails keeps its edge-based centre.
     fn refine_models(&self, ws: &mut Workspace, sampler: &Sampler<'_>, global: &Homography) {
         let markers = self.board.markers();
+        ws.refine.start_image();
         for f in ws.found.iter_mut() {
             let Some(m) = f.marker_idx else { continue };
             let h = f.local.as_ref().unwrap_or(global);

@@ -106,6 +106,7 @@ const MIN_CONTRAST_GREY: f64 = 12.0;
 /// fit slid onto something else.
 const MAX_SHIFT_RADII: f64 = 0.25;
 
+/// Parameters fitted: centre (2), linear part (4), blur (3), paper, contrast, light gradient (2).
 const N_PARAMS: usize = 13;
 /// [`N_PARAMS`] rounded up to a multiple of the vector width.
 const PADDED: usize = 16;
@@ -128,6 +129,11 @@ pub(crate) struct RefineBuffers {
 }
 
 impl RefineBuffers {
+    /// Forgets the last blur, so that an image's result does not depend on the one before.
+    pub(crate) fn start_image(&mut self) {
+        self.last_blur = None;
+    }
+
     /// The blur covariance `[Σxx, Σxy, Σyy]` (pixels²) of the last marker refined.
     #[cfg(test)]
     pub(crate) fn last_blur(&self) -> Option<[f64; 3]> {

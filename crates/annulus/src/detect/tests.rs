@@ -429,6 +429,9 @@ fn refinement_recovers_the_centre_under_anisotropic_blur() {
     for (got, want) in blur.iter().zip(cov) {
         assert!((got - want).abs() < 0.1 * va, "blur {blur:?} vs {cov:?}");
     }
+    // A new image starts afresh: the same start gives the same result, whatever came before.
+    buf.start_image();
+    assert_eq!(refine(&sampler, pattern, 1.0, start, &mut buf), Some(pose));
 }
 
 #[test]
