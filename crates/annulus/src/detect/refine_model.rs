@@ -83,8 +83,10 @@ const START_SIGMA_PX: f64 = 1.5;
 /// is close (edge fits put the centre within half a pixel), so nearly a Gauss–Newton step.
 const START_DAMPING: f64 = 1e-3;
 
-/// Fewest of the region's pixels that must be inside the image.
-const MIN_REGION_FRACTION: f64 = 0.8;
+/// Fewest of the region's pixels that must be inside the image. The model knows the whole
+/// pattern, so half of it still pins the pose: a marker cut by the image border gets a measured
+/// centre rather than one from a partial edge fit, which would pull the board homography.
+const MIN_REGION_FRACTION: f64 = 0.5;
 
 /// Iterations of Levenberg–Marquardt (accepted or rejected steps).
 const MAX_ITERATIONS: usize = 12;

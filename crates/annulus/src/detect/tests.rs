@@ -443,7 +443,7 @@ fn refinement_refuses_a_marker_off_the_image() {
     let sampler = Sampler::new(image, Frames::new(None));
     let pattern = Pattern::new(&model, board.markers()[3].codeword);
     let mut buf = RefineBuffers::default();
-    assert!(refine(&sampler, pattern, 1.0, test_pose([4.0, 30.0]), &mut buf).is_none());
+    assert!(refine(&sampler, pattern, 1.0, test_pose([-8.0, 30.0]), &mut buf).is_none());
     // A blank patch has no marker to fit: no step improves, or the contrast is not there.
     assert!(refine(&sampler, pattern, 1.0, test_pose([32.0, 32.0]), &mut buf).is_none());
 }
