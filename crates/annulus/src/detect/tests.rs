@@ -474,3 +474,26 @@ fn the_patch_expansion_follows_lens_distortion() {
     }
     assert!(worst < 6e-3, "expansion off by {worst} px");
 }
+
+#[test]
+fn refinement_measures_a_marker_cut_by_the_image_border() {
+    let board = Board::builtin();
+    let model = MarkerModel::new(&board);
+    let idx = 77;
+    let truth = test_pose([36.2, 40.6]);
+    let (size, cut) = (80, 24);
+    let full = draw_blurred(&board, idx, &truth, size, [6.0, 1.0, 4.0], 3.0);
+    // Drop the left `cut` columns: the marker's centre ends 12 px from the border.
+    let width = size - cut;
+    let pixels: Vec<u8> = full.chunks_exact(size).flat_map(|row| row[cut..].to_vec()).collect();
+    let image = ImageView::packed(width as u32, size as u32, &pixels).unwrap();
+    let sampler = Sampler::new(image, Frames::new(None));
+    let pattern = Pattern::new(&model, board.markers()[idx].codeword);
+    let center = [truth.center[0] - cut as f64, truth.center[1]];
+    let mut start = truth;
+    start.center = [center[0] - 0.4, center[1] + 0.35];
+    let mut buf = RefineBuffers::default();
+    let pose = refine(&sampler, pattern, 1.0, start, &mut buf).expect("refines");
+    let err = (pose.center[0] - center[0]).hypot(pose.center[1] - center[1]);
+    assert!(err < 0.02, "centre off by {err} px");
+}
