@@ -191,7 +191,7 @@ impl StagedRun {
                 let size = [image.width(), image.height()];
                 detector.complete(ws, &sampler, size, self.global.as_ref(), &mut det.stats);
             }
-            Stage::Refine => detector.refine(ws, &frames, self.global, det),
+            Stage::Refine => detector.refine(ws, &sampler, &frames, self.global, det),
         }
         self.next = stage.next();
         Some(stage)

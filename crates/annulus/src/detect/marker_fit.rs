@@ -15,25 +15,26 @@
 //!    around where each meets the ellipse, at quarter-pixel steps of the interpolated gradient
 //!    profile; the edge is the centroid of the derivative peak ([`super::sampler::edge_centroid`]:
 //!    sub-sample, not snapped to the grid). The refit gives the outer conic.
-//! 4. *Band correction* ([`band_corrected_refit`]). Under blur the code band pulls the outer
-//!    edge by an amount that depends on the sector beside each ray; the pull is estimated per
-//!    marker and removed before the final outer fit.
-//! 5. *Inner ring* ([`fit_inner`]). The inner edge of the inner ring (the rim of the light
+//! 4. *Inner ring* ([`fit_inner`]). The inner edge of the inner ring (the rim of the light
 //!    centre disc) is found the same way at its expected fraction of the outer ellipse. It is
 //!    the one edge of the marker with no code sector beside it, so blur moves it the same way
 //!    all around.
-//! 6. *Contrast*: paper just outside the ring against ink in the middle of it; too faint a ring
+//! 5. *Contrast*: paper just outside the ring against ink in the middle of it; too faint a ring
 //!    is rejected.
+//!
+//! Under blur these edges are not where the print's edges are: beside a light code sector the
+//! outer ring is a thin dark bar whose blurred edge peaks outside the true one (by about 1.5 px
+//! at σ = 3 px), beside a dark sector it is not, so the fitted ellipse leans towards the light
+//! sectors by up to half a pixel. That is ample for identification; the centres of identified
+//! markers are then refined by fitting the marker's rendered image, code band and blur
+//! included ([`super::refine_model`]).
 //!
 //! All geometry is in the fit frame ([`super::sampler`]). No step allocates once the scratch
 //! buffers have grown.
 
 use std::f64::consts::TAU;
 
-use crate::fit::{
-    EllipseFit, FitScratch, RobustEllipseParams, fit_conic_direct, fit_ellipse_robust,
-    sampson_distance,
-};
+use crate::fit::{EllipseFit, FitScratch, RobustEllipseParams, fit_ellipse_robust};
 use crate::geometry::Ellipse;
 
 use super::ellipse_rays::{radius_along, unit};
@@ -105,13 +106,6 @@ pub(crate) struct FitBuffers {
     points: Vec<[f64; 2]>,
     rays: Vec<usize>,
     strengths: Vec<f32>,
-    /// Edge points of the band correction, their ray indices and the band's lightness there.
-    band_points: Vec<[f64; 2]>,
-    band_rays: Vec<usize>,
-    band_lightness: Vec<f64>,
-    shifted: Vec<[f64; 2]>,
-    /// Rays of the last outer refinement (even).
-    n_rays: usize,
     sorted: Vec<f32>,
     pub(crate) fit: FitScratch,
 }
@@ -152,7 +146,6 @@ fn finish(
 ) -> Result<MarkerFit, Rejection> {
     let (mid, _) = refine_outer(sampler, &start, polarity, 0.15, buf)?;
     let (outer, support) = refine_outer(sampler, &mid.ellipse, polarity, 0.1, buf)?;
-    let outer = band_corrected_refit(sampler, model, &outer, polarity, buf).unwrap_or(outer);
     let size = start.semi_major_px;
     check_shape(&outer.ellipse, [0.7 * size, 1.4 * size])?;
     let contrast = ring_contrast(sampler, model, &outer.ellipse, polarity)?;
@@ -236,12 +229,11 @@ fn refine_outer(
     window: f64,
     buf: &mut FitBuffers,
 ) -> Result<(EllipseFit, f64), Rejection> {
-    // An even count, so that every ray has an opposite one for the symmetric refit.
+    // An even count, so that the rays come in opposite pairs and weigh both sides alike.
     let n_rays = 2
         * ((0.5 * TAU * ellipse.semi_major_px).round() as usize)
             .clamp(FINE_RAYS[0] / 2, FINE_RAYS[1] / 2);
     let center = ellipse.center_px;
-    buf.n_rays = n_rays;
     collect_rays(n_rays, buf, |k, buf| {
         let dir = unit(TAU * (k as f64 + 0.5) / n_rays as f64);
         edge_near(sampler, center, dir, radius_along(ellipse, dir), window, polarity, buf)
@@ -272,128 +264,6 @@ fn edge_near(
     let s = s0 + j * FINE_STEP_PX;
     Some(([center[0] + s * dir[0], center[1] + s * dir[1]], strength))
 }
-
-/// Refits the outer edge with the code band's pull on it estimated and removed.
-///
-/// Blur lets the code band move the outer edge: beside a light sector the outer ring is a thin
-/// dark bar whose blurred edge peaks outside the true edge (by about 1.5 px at σ = 3 px), beside
-/// a dark sector the band and ring merge into one wide dark area whose edge stays put. Codewords
-/// are lopsided (their dark sectors bunch on one side), so the plain fit's centre moves towards
-/// the light side by up to half a pixel. The shift is modelled as `c · β(θ)`, with `β` the band's
-/// lightness beside the ray (0 for the darkest sector, 1 for the lightest, read from the image,
-/// so it carries the same tangential blur as the edge) and `c` one unknown per marker. `c` is
-/// the value that makes the corrected points most nearly an ellipse: a shift pattern with the
-/// sharp corners of a sector code is not an ellipse, so the residual pins `c` down, and with it
-/// the part of the shift that would otherwise pass for a displaced centre. The search is a
-/// golden-section minimisation over `[C_RANGE_PX]`. Returns `None` when the band is flat (no
-/// pull to remove) or a fit fails.
-fn band_corrected_refit(
-    sampler: &Sampler<'_>,
-    model: &MarkerModel,
-    fit: &EllipseFit,
-    polarity: f32,
-    buf: &mut FitBuffers,
-) -> Option<EllipseFit> {
-    let n_rays = buf.n_rays;
-    let e = fit.ellipse;
-    // The band's outer part is what lies next to the outer ring.
-    let band_at = model.band[0] + 0.75 * (model.band[1] - model.band[0]);
-    buf.band_points.clear();
-    buf.band_lightness.clear();
-    buf.band_rays.clear();
-    let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
-    for (i, &k) in buf.rays.iter().enumerate() {
-        let p = buf.points[i];
-        if sampson_distance(&fit.conic, p).abs().partial_cmp(&GATE_PX)
-            != Some(std::cmp::Ordering::Less)
-        {
-            continue;
-        }
-        let dir = unit(TAU * (k as f64 + 0.5) / n_rays as f64);
-        let s = band_at * radius_along(&e, dir);
-        let q = [e.center_px[0] + s * dir[0], e.center_px[1] + s * dir[1]];
-        let Some(v) = sampler.intensity(q).map(|v| polarity * v) else { continue };
-        lo = lo.min(v);
-        hi = hi.max(v);
-        buf.band_points.push(p);
-        buf.band_lightness.push(f64::from(v));
-        buf.band_rays.push(k);
-    }
-    let spread = f64::from(hi - lo);
-    if spread.is_nan() || spread <= 0.0 || buf.band_points.len() < 12 {
-        return None;
-    }
-    for w in &mut buf.band_lightness {
-        *w = (*w - f64::from(lo)) / spread;
-    }
-    // The pull grows with the blur across the edge, which an anisotropic blur makes depend on
-    // direction: `c(θ) = c₀ + c₁·cos 2θ + c₂·sin 2θ` (a blur covariance seen along θ).
-    let residual =
-        |c: [f64; 3], out: &mut Vec<[f64; 2]>| -> Option<(f64, crate::geometry::Conic)> {
-            out.clear();
-            for (j, p) in buf.band_points.iter().enumerate() {
-                let angle = TAU * (buf.band_rays[j] as f64 + 0.5) / n_rays as f64;
-                let dir = unit(angle);
-                let (s2, c2) = (2.0 * angle).sin_cos();
-                let shift = (c[0] + c[1] * c2 + c[2] * s2) * buf.band_lightness[j];
-                out.push([p[0] - shift * dir[0], p[1] - shift * dir[1]]);
-            }
-            let conic = fit_conic_direct(out, None)?;
-            let sum: f64 = out.iter().map(|&q| sampson_distance(&conic, q).powi(2)).sum();
-            Some((sum, conic))
-        };
-    let mut scratch = std::mem::take(&mut buf.shifted);
-    let mut c = [0.0f64; 3];
-    for (cycle, param) in [0usize, 1, 2, 0, 1, 2].into_iter().enumerate() {
-        let range = if param == 0 { C_RANGE_PX } else { [-1.5, 1.5] };
-        let steps = if cycle < 3 { GOLDEN_STEPS / 2 } else { GOLDEN_STEPS };
-        let mut eval = |x: f64| {
-            let mut trial = c;
-            trial[param] = x;
-            residual(trial, &mut scratch).map_or(f64::INFINITY, |r| r.0)
-        };
-        c[param] = golden_min(&mut eval, range, steps);
-    }
-    let result = residual(c, &mut scratch);
-    buf.shifted = scratch;
-    let (_, conic) = result?;
-    let ellipse = conic.to_ellipse()?;
-    Some(EllipseFit { conic, ellipse, ..*fit })
-}
-
-/// The minimum of a unimodal `f` on `[lo, hi]` by golden-section search.
-fn golden_min(f: &mut impl FnMut(f64) -> f64, [lo, hi]: [f64; 2], steps: usize) -> f64 {
-    let g = 0.5 * (5f64.sqrt() - 1.0);
-    let (mut a, mut b) = (lo, hi);
-    let (mut x1, mut x2) = (b - g * (b - a), a + g * (b - a));
-    let (mut f1, mut f2) = (f(x1), f(x2));
-    for _ in 0..steps {
-        if f1 <= f2 {
-            b = x2;
-            x2 = x1;
-            f2 = f1;
-            x1 = b - g * (b - a);
-            f1 = f(x1);
-        } else {
-            a = x1;
-            x1 = x2;
-            f1 = f2;
-            x2 = a + g * (b - a);
-            f2 = f(x2);
-        }
-    }
-    0.5 * (a + b)
-}
-
-/// Farthest an edge point may lie from the plain fit and still count, in pixels: the band
-/// moves edges by up to about 1.5 px at σ = 3 px, which the plain fit's inlier test may reject.
-const GATE_PX: f64 = 2.5;
-
-/// Range searched for the band's pull, in pixels (negative: light sectors pull inwards).
-const C_RANGE_PX: [f64; 2] = [-1.0, 3.0];
-
-/// Golden-section steps: the bracket shrinks to 0.618²⁰ of 4 px, under a thousandth of a pixel.
-const GOLDEN_STEPS: usize = 20;
 
 /// Fits the rim of the light centre disc (the inner ring's inner edge).
 fn fit_inner(

@@ -17,6 +17,7 @@
 //! | ID verification and correction | local homographies of the nearest anchors | `grid` |
 //! | completion | fits seeded with the predicted ellipse of each missing marker | `completion` |
 //! | projective centre | pole of the vanishing line; pencil of the two conics | `center`, [`crate::fit`] |
+//! | model refinement | the marker rendered with its code, blurred by a fitted anisotropic Gaussian and fitted to the pixels (Levenberg–Marquardt) | `refine_model`, `marker_render`, `fft` |
 //! | final refit | least-squares homography over all identified markers | `grid` |
 //!
 //! Frames: proposals run in the image; every fit runs in the fit frame (undistorted when the
@@ -29,13 +30,16 @@ mod completion;
 mod config;
 mod decode;
 mod ellipse_rays;
+mod fft;
 mod found;
 mod grid;
 mod marker_fit;
+mod marker_render;
 mod model;
 mod output;
 mod proposals;
 mod pyramid;
+mod refine_model;
 mod sampler;
 
 #[cfg(test)]
@@ -49,6 +53,7 @@ use std::time::{Duration, Instant};
 
 use crate::board::Board;
 use crate::error::{DetectError, Result};
+use crate::geometry::{Conic, Homography};
 use crate::image::ImageView;
 
 pub use config::{
@@ -63,9 +68,11 @@ use decode::DecodeBuffers;
 use found::Found;
 use grid::GridBuffers;
 use marker_fit::FitBuffers;
+use marker_render::{MarkerPose, Pattern};
 use model::MarkerModel;
 use proposals::{Candidate, LEVEL_RADIUS_PX, VoteScratch};
 use pyramid::Pyramid;
+use refine_model::RefineBuffers;
 use sampler::{Frames, Sampler};
 
 /// Smallest outer radius the detector searches at all, in pixels: below it the rings are not
@@ -106,6 +113,7 @@ pub struct Workspace {
     decode: DecodeBuffers,
     found: Vec<Found>,
     grid: GridBuffers,
+    refine: RefineBuffers,
     detection: Option<Detection>,
 }
 
@@ -182,7 +190,7 @@ impl Detector {
         );
         timings.completion = clock.lap();
 
-        self.refine(ws, &frames, global, &mut det);
+        self.refine(ws, &sampler, &frames, global, &mut det);
         timings.refine = clock.lap();
         timings.total = clock.total();
         det.timings = self.config.timings.then_some(timings);
@@ -290,13 +298,38 @@ impl Detector {
         stats.n_decoded = ws.found.iter().filter(|f| f.decoded_marker().is_some()).count() as u32;
     }
 
+    /// Refines every identified marker by fitting its rendered model to the image
+    /// ([`refine_model`]); a marker whose fit fails keeps its edge-based centre.
+    fn refine_models(&self, ws: &mut Workspace, sampler: &Sampler<'_>, global: &Homography) {
+        let markers = self.board.markers();
+        ws.refine.start_image();
+        for f in ws.found.iter_mut() {
+            let Some(m) = f.marker_idx else { continue };
+            let h = f.local.as_ref().unwrap_or(global);
+            let Some(mut start) = MarkerPose::from_homography(h, markers[m].xy_board_mm) else {
+                continue;
+            };
+            start.center = f.center_fit;
+            let pattern = Pattern::new(&self.model, markers[m].codeword);
+            let refined =
+                refine_model::refine(sampler, pattern, f.fit.polarity, start, &mut ws.refine);
+            let Some(pose) = refined else {
+                continue;
+            };
+            f.center_fit = pose.center;
+            let circle = Conic::circle([0.0; 2], self.model.radius_mm);
+            if let Some(conic) = circle.mapped_by(&pose.homography())
+                && let Some(ellipse) = conic.to_ellipse()
+            {
+                f.fit.outer.conic = conic;
+                f.fit.outer.ellipse = ellipse;
+            }
+        }
+    }
+
     /// Identifies the fitted markers against the board (uncoded boards skip it); returns the
     /// global homography.
-    fn identify(
-        &self,
-        ws: &mut Workspace,
-        stats: &mut DetectStats,
-    ) -> Option<crate::geometry::Homography> {
+    fn identify(&self, ws: &mut Workspace, stats: &mut DetectStats) -> Option<Homography> {
         if !self.model.coded {
             return None;
         }
@@ -309,7 +342,7 @@ impl Detector {
         ws: &mut Workspace,
         sampler: &Sampler<'_>,
         size: [u32; 2],
-        global: Option<&crate::geometry::Homography>,
+        global: Option<&Homography>,
         stats: &mut DetectStats,
     ) {
         let (Some(h), true) = (global, self.config.complete_missing) else { return };
@@ -325,15 +358,20 @@ impl Detector {
         );
     }
 
-    /// Projective centres, the final homography refit, and the output in `det`.
+    /// Projective centres, the model-based refinement of identified markers, the final
+    /// homography refit, and the output in `det`.
     fn refine(
         &self,
         ws: &mut Workspace,
+        sampler: &Sampler<'_>,
         frames: &Frames,
-        mut global: Option<crate::geometry::Homography>,
+        mut global: Option<Homography>,
         det: &mut Detection,
     ) {
         center::refine_centers(&mut ws.found, global.as_ref());
+        if let Some(h) = global {
+            self.refine_models(ws, sampler, &h);
+        }
         if global.is_some() {
             global = grid::refit_global(&self.board, &ws.found, &mut ws.grid).or(global);
         }
@@ -345,7 +383,7 @@ impl Detector {
         &self,
         ws: &mut Workspace,
         frames: &Frames,
-        global: Option<crate::geometry::Homography>,
+        global: Option<Homography>,
         det: &mut Detection,
     ) {
         let markers = self.board.markers();

@@ -216,7 +216,7 @@ pub struct StageTimings {
     pub homography: Duration,
     /// The completion search for missed markers.
     pub completion: Duration,
-    /// Projective centres and the final homography refit.
+    /// Projective centres, the model refinement and the final homography refit.
     pub refine: Duration,
     /// The whole call.
     pub total: Duration,

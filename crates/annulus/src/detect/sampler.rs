@@ -84,6 +84,15 @@ impl<'a> Sampler<'a> {
         Some((xf as usize, yf as usize, (x - xf) as f32, (y - yf) as f32))
     }
 
+    /// The raw value of image pixel `(x, y)`, when it exists.
+    pub(crate) fn pixel(&self, x: i64, y: i64) -> Option<f32> {
+        let inside = x >= 0
+            && y >= 0
+            && x < i64::from(self.image.width())
+            && y < i64::from(self.image.height());
+        inside.then(|| self.px(x as usize, y as usize))
+    }
+
     #[inline]
     fn px(&self, x: usize, y: usize) -> f32 {
         f32::from(self.image.data()[y * self.image.stride() + x])

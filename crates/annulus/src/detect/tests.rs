@@ -6,7 +6,10 @@ use std::f64::consts::TAU;
 use proptest::prelude::*;
 
 use super::decode::{DecodeBuffers, decode};
+use super::fft::Fft2;
+use super::marker_render::{MarkerPose, PatchFrame, Pattern, pixel_cdf, rasterise};
 use super::model::MarkerModel;
+use super::refine_model::{RefineBuffers, refine};
 use super::sampler::{Frames, Sampler};
 use crate::board::Board;
 use crate::codebook::N_SECTORS;
@@ -219,4 +222,278 @@ fn pure_noise_has_no_markers() {
         .collect();
     let found = detector.detect(&ImageView::packed(320, 240, &data).unwrap()).unwrap();
     assert!(found.markers.is_empty(), "{:?}", found.markers);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model refinement: the transform, the pixel coverage, and the fit.
+
+/// Whether the board point `q` (millimetres from the centre) of a marker printing `word` is
+/// ink, straight from the spec.
+fn ink_at(board: &Board, word: u16, q: [f64; 2]) -> bool {
+    let spec = board.marker_spec();
+    let r = q[0].hypot(q[1]);
+    let within = |a: &crate::board::Annulus| r >= a.inner_edge_mm() && r < a.outer_edge_mm();
+    if within(&spec.outer_ring) || within(&spec.inner_ring) {
+        return true;
+    }
+    if within(&spec.code_band) {
+        let sector = (q[1].atan2(q[0]).rem_euclid(TAU) / TAU * N_SECTORS as f64) as usize;
+        return word >> (sector % N_SECTORS) & 1 == 1;
+    }
+    false
+}
+
+/// A tilted, rolled pose with perspective, centred at `center`, about 4 px per millimetre.
+fn test_pose(center: [f64; 2]) -> MarkerPose {
+    let (s, c) = 0.7f64.sin_cos();
+    // Roll by 0.7 rad after squashing y by 0.85.
+    let linear = [[4.1 * c, -4.1 * 0.85 * s], [4.1 * s, 4.1 * 0.85 * c]];
+    MarkerPose { center, linear, persp: [0.004, -0.006] }
+}
+
+/// Ink coverage of image pixel `(x, y)` by `n × n` point samples.
+fn supersampled(board: &Board, word: u16, pose: &MarkerPose, x: f64, y: f64, n: usize) -> f64 {
+    let inv = pose.inverse_linear().unwrap();
+    let mut ink = 0;
+    for sy in 0..n {
+        for sx in 0..n {
+            let p =
+                [x - 0.5 + (sx as f64 + 0.5) / n as f64, y - 0.5 + (sy as f64 + 0.5) / n as f64];
+            let q = pose.board_offset(p, &inv).unwrap();
+            ink += usize::from(ink_at(board, word, q));
+        }
+    }
+    ink as f64 / (n * n) as f64
+}
+
+/// Draws marker `idx` under `pose` in a `size²` image, area-integrated by 12 × 12 samples,
+/// blurred by a Gaussian of covariance `cov` (direct convolution), plus `noise` (grey levels,
+/// deterministic pseudo-random).
+fn draw_blurred(
+    board: &Board,
+    idx: usize,
+    pose: &MarkerPose,
+    size: usize,
+    cov: [f64; 3],
+    noise: f64,
+) -> Vec<u8> {
+    let word = board.markers()[idx].codeword.unwrap_or(0);
+    let mut ink = vec![0.0; size * size];
+    for y in 0..size {
+        for x in 0..size {
+            let d = (x as f64 - pose.center[0]).hypot(y as f64 - pose.center[1]);
+            if d < 22.0 {
+                ink[y * size + x] = supersampled(board, word, pose, x as f64, y as f64, 12);
+            }
+        }
+    }
+    let [xx, xy, yy] = cov;
+    let det = xx * yy - xy * xy;
+    let reach = 4.0 * xx.max(yy).sqrt();
+    let k = reach.ceil() as i64;
+    let mut kernel = Vec::new();
+    for dy in -k..=k {
+        for dx in -k..=k {
+            let (fx, fy) = (dx as f64, dy as f64);
+            let quad = (yy * fx * fx - 2.0 * xy * fx * fy + xx * fy * fy) / det;
+            kernel.push((dx, dy, (-0.5 * quad).exp()));
+        }
+    }
+    let total: f64 = kernel.iter().map(|k| k.2).sum();
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut pixels = vec![0u8; size * size];
+    for y in 0..size as i64 {
+        for x in 0..size as i64 {
+            let mut b = 0.0;
+            for &(dx, dy, w) in &kernel {
+                let (sx, sy) = (x + dx, y + dy);
+                if sx >= 0 && sy >= 0 && sx < size as i64 && sy < size as i64 {
+                    b += w * ink[sy as usize * size + sx as usize];
+                }
+            }
+            // A sum of four uniforms: roughly Gaussian, unit variance.
+            let mut z = -2.0;
+            for _ in 0..4 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                z += (state >> 11) as f64 / (1u64 << 53) as f64;
+            }
+            let value = PAPER - (PAPER - INK) * b / total + noise * z * 3f64.sqrt();
+            pixels[y as usize * size + x as usize] = value.round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    pixels
+}
+
+#[test]
+fn the_transform_inverts_and_skips_zero_rows() {
+    use rustfft::num_complex::Complex32;
+    for n in [36, 48, 64] {
+        let mut fft = Fft2::default();
+        assert!(fft.prepare(n));
+        let input: Vec<Complex32> = (0..n * n)
+            .map(|k| {
+                let (x, y) = (k % n, k / n);
+                let inside = (5..n - 7).contains(&y);
+                Complex32::new(if inside { ((x * 7 + y * 3) % 11) as f32 } else { 0.0 }, 0.0)
+            })
+            .collect();
+        let mut grid = input.clone();
+        fft.forward(&mut grid, 5..n - 7);
+        // The DC term is the sum.
+        let sum: f32 = input.iter().map(|z| z.re).sum();
+        assert!((grid[0].re - sum).abs() < 1e-3 * sum);
+        fft.inverse(&mut grid, 0..n);
+        let scale = (n * n) as f32;
+        for (a, b) in grid.iter().zip(&input) {
+            assert!((a.re / scale - b.re).abs() < 1e-3 && (a.im / scale).abs() < 1e-3);
+        }
+    }
+}
+
+#[test]
+fn pixel_coverage_of_a_straight_edge_is_exact() {
+    for angle in [0.0, 0.2, 0.6, 0.785, 1.3, 2.0] {
+        let (a, b) = (f64::cos(angle), f64::sin(angle));
+        for t in [-0.8, -0.6, -0.3, -0.05, 0.0, 0.1, 0.4, 0.7] {
+            let n = 400usize;
+            let mut inside = 0usize;
+            for i in 0..n {
+                for j in 0..n {
+                    let (x, y) =
+                        ((i as f64 + 0.5) / n as f64 - 0.5, (j as f64 + 0.5) / n as f64 - 0.5);
+                    inside += usize::from(a * x + b * y < t);
+                }
+            }
+            let expected = inside as f64 / (n * n) as f64;
+            let got = pixel_cdf(t, a.abs(), b.abs());
+            assert!((got - expected).abs() < 3e-3, "angle {angle} t {t}: {got} vs {expected}");
+        }
+    }
+}
+
+#[test]
+fn rendered_coverage_matches_supersampling() {
+    let board = Board::builtin();
+    let model = MarkerModel::new(&board);
+    let idx = 23;
+    let word = board.markers()[idx].codeword.unwrap();
+    let pose = test_pose([31.3, 30.6]);
+    let pattern = Pattern::new(&model, Some(word));
+    let frame = PatchFrame::new(&Frames::new(None), [32.0, 32.0], 32.0).unwrap();
+    let n = 64;
+    let mut grid = vec![rustfft::num_complex::Complex32::default(); n * n];
+    let rows = rasterise(&pose, &pattern, &frame, [0, 0], n, &mut grid).unwrap();
+    assert!(rows.start > 5 && rows.end < n - 5, "{rows:?}");
+    let (mut sum, mut max) = (0.0f64, 0.0f64);
+    for y in 0..n {
+        for x in 0..n {
+            let want = supersampled(&board, word, &pose, x as f64, y as f64, 32);
+            let diff = (f64::from(grid[y * n + x].re) - want).abs();
+            sum += diff;
+            max = max.max(diff);
+        }
+    }
+    // Corners of sectors are approximated; everywhere else the coverage is exact to the
+    // supersampling's own resolution.
+    let mean = sum / (n * n) as f64;
+    assert!(mean < 1e-3, "mean difference {mean}");
+    assert!(max < 0.06, "largest difference {max}");
+}
+
+#[test]
+fn refinement_recovers_the_centre_under_anisotropic_blur() {
+    let board = Board::builtin();
+    let model = MarkerModel::new(&board);
+    let idx = 41;
+    let truth = test_pose([40.37, 39.81]);
+    // σ = 3.4 px along 30°, 1.9 px across.
+    let (s, c) = 0.52f64.sin_cos();
+    let (va, vb) = (3.4f64 * 3.4, 1.9f64 * 1.9);
+    let cov = [va * c * c + vb * s * s, (va - vb) * c * s, va * s * s + vb * c * c];
+    let size = 80;
+    let pixels = draw_blurred(&board, idx, &truth, size, cov, 4.0);
+    let image = ImageView::packed(size as u32, size as u32, &pixels).unwrap();
+    let sampler = Sampler::new(image, Frames::new(None));
+    let pattern = Pattern::new(&model, board.markers()[idx].codeword);
+    // Start where an edge fit under this blur leaves it: half a pixel off, scale 3 % off.
+    let mut start = truth;
+    start.center = [truth.center[0] + 0.45, truth.center[1] - 0.3];
+    start.linear = truth.linear.map(|row| row.map(|v| 1.03 * v));
+    let mut buf = RefineBuffers::default();
+    let pose = refine(&sampler, pattern, 1.0, start, &mut buf).expect("refines");
+    let err = (pose.center[0] - truth.center[0]).hypot(pose.center[1] - truth.center[1]);
+    assert!(err < 0.03, "centre off by {err} px");
+    let blur = buf.last_blur().unwrap();
+    for (got, want) in blur.iter().zip(cov) {
+        assert!((got - want).abs() < 0.1 * va, "blur {blur:?} vs {cov:?}");
+    }
+    // A new image starts afresh: the same start gives the same result, whatever came before.
+    buf.start_image();
+    assert_eq!(refine(&sampler, pattern, 1.0, start, &mut buf), Some(pose));
+}
+
+#[test]
+fn refinement_refuses_a_marker_off_the_image() {
+    let board = Board::builtin();
+    let model = MarkerModel::new(&board);
+    let pixels = vec![200u8; 64 * 64];
+    let image = ImageView::packed(64, 64, &pixels).unwrap();
+    let sampler = Sampler::new(image, Frames::new(None));
+    let pattern = Pattern::new(&model, board.markers()[3].codeword);
+    let mut buf = RefineBuffers::default();
+    assert!(refine(&sampler, pattern, 1.0, test_pose([-8.0, 30.0]), &mut buf).is_none());
+    // A blank patch has no marker to fit: no step improves, or the contrast is not there.
+    assert!(refine(&sampler, pattern, 1.0, test_pose([32.0, 32.0]), &mut buf).is_none());
+}
+
+#[test]
+fn the_patch_expansion_follows_lens_distortion() {
+    use crate::camera::{BrownConrady, Camera};
+    // The `distortion` scenario's lens: image corners move by about 60 px.
+    let distortion = BrownConrady { k1: -0.15, k2: 0.05, p1: 0.001, p2: -0.001, k3: 0.0 };
+    let camera =
+        Camera { fx: 1000.0, fy: 1000.0, cx: 639.5, cy: 511.5, distortion: Some(distortion) };
+    let frames = Frames::new(Some(camera));
+    // Within 30 px of the centre: a marker 32 px across and its blurred surround.
+    let mut worst = 0.0f64;
+    for origin in [[640.0, 512.0], [300.0, 200.0], [60.0, 60.0], [1220.0, 960.0]] {
+        let frame = PatchFrame::new(&frames, origin, 40.0).unwrap();
+        for dy in (-30..=30).step_by(5) {
+            for dx in (-30..=30).step_by(5) {
+                if dx * dx + dy * dy > 30 * 30 {
+                    continue;
+                }
+                let p = [origin[0] + f64::from(dx), origin[1] + f64::from(dy)];
+                let exact = frames.to_fit(p).unwrap();
+                let got = frame.fit_point(p);
+                worst = worst.max((got[0] - exact[0]).hypot(got[1] - exact[1]));
+            }
+        }
+    }
+    assert!(worst < 6e-3, "expansion off by {worst} px");
+}
+
+#[test]
+fn refinement_measures_a_marker_cut_by_the_image_border() {
+    let board = Board::builtin();
+    let model = MarkerModel::new(&board);
+    let idx = 77;
+    let truth = test_pose([36.2, 40.6]);
+    let (size, cut) = (80, 24);
+    let full = draw_blurred(&board, idx, &truth, size, [6.0, 1.0, 4.0], 3.0);
+    // Drop the left `cut` columns: the marker's centre ends 12 px from the border.
+    let width = size - cut;
+    let pixels: Vec<u8> = full.chunks_exact(size).flat_map(|row| row[cut..].to_vec()).collect();
+    let image = ImageView::packed(width as u32, size as u32, &pixels).unwrap();
+    let sampler = Sampler::new(image, Frames::new(None));
+    let pattern = Pattern::new(&model, board.markers()[idx].codeword);
+    let center = [truth.center[0] - cut as f64, truth.center[1]];
+    let mut start = truth;
+    start.center = [center[0] - 0.4, center[1] + 0.35];
+    let mut buf = RefineBuffers::default();
+    let pose = refine(&sampler, pattern, 1.0, start, &mut buf).expect("refines");
+    let err = (pose.center[0] - center[0]).hypot(pose.center[1] - center[1]);
+    assert!(err < 0.02, "centre off by {err} px");
 }

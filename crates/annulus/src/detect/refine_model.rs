@@ -1,0 +1,564 @@
+//! Model-based refinement of an identified marker: render the marker as the camera would see
+//! it and fit the render to the pixels (render-and-compare).
+//!
+//! Edge-based fits locate where the intensity changes fastest, and under strong blur that is
+//! not where the printed edge is: the outer ring is a thin dark bar beside the code band, whose
+//! light and dark sectors pull its blurred edges by up to a pixel and a half at σ = 3 px, and
+//! by a different amount in every direction when the blur is anisotropic. Once the marker's ID
+//! is known, so is every sector, and the pull need not be modelled separately: the whole
+//! patch is predicted and the prediction fitted.
+//!
+//! *Model.* The image of a marker is
+//! `I(x) = g(x) · (P − K · (G_Σ ∗ D)(x))`, with `D` the ink fraction of each pixel under the
+//! pose `x = c + L·q / (1 + vᵀq)` ([`super::marker_render`]), `G_Σ` an anisotropic Gaussian
+//! point spread function of covariance `Σ` (pixels²), `P` the paper level, `K` the paper–ink
+//! contrast and `g = 1 + γ·(x − x₀)/R` a linear illumination gradient across the patch. The
+//! convolution is a product in the frequency domain ([`super::fft`]), on a patch large enough
+//! that the transform's wrap-around stays out of the fitted pixels.
+//!
+//! *Fit.* Levenberg–Marquardt (Marquardt 1963) on the pixel residuals, which makes this a
+//! Lucas–Kanade alignment (Lucas & Kanade 1981) of a rendered, blurred template, over 13
+//! parameters: `c` (2), `L` (4), `Σ` (3), `P`, `K`, `γ` (2). The perspective `v` comes from
+//! the local homography and stays fixed; so does the region fitted, the pixels within
+//! [`REGION_RADII`] outer radii of the start's centre on the board. Every derivative is exact
+//! and comes from the same transforms: the derivatives with respect to `Σ` are the spectrum
+//! times `−2π² fᵢfⱼ`; moving `c` translates the blurred image, so its derivative is the image
+//! gradient (spectrum times `2πi f`); and changing `L` by `dL` warps the pattern by
+//! `A = dL·L⁻¹` about `c`, whose blurred image is the warped blurred image with the blur
+//! changed by `AΣ + ΣAᵀ`: `∂B = −∇B·A(x − c) − (∂B/∂Σ)[AΣ + ΣAᵀ]`. One forward and three
+//! inverse transforms per evaluation give the blurred image and all its derivatives.
+//!
+//! *Start and acceptance.* The pose starts from the local homography with the edge-based
+//! projective centre ([`super::center`]), the blur from the last marker refined (neighbouring
+//! markers share their blur), which makes two or three evaluations the usual count. The patch
+//! is sized for [`BLUR_HEADROOM`] times that blur and grows when the fit asks for more. A fit
+//! is kept when it improved on the start, its centre moved less than [`MAX_SHIFT_RADII`] and
+//! the rings kept their contrast; otherwise the marker keeps its edge-based centre.
+//!
+//! The fitted `c` is the projective centre directly: the code band is part of the model, so
+//! its pull is not in the estimate, and neither is any perspective bias.
+
+use std::f64::consts::PI;
+use std::ops::Range;
+
+use nalgebra::{SMatrix, SVector};
+
+use rustfft::num_complex::Complex32;
+
+use super::fft::{Fft2, frequency};
+use super::marker_render::{
+    MarkerPose, PatchFrame, Pattern, image_near, inverse2, mat_mul, rasterise,
+};
+use super::sampler::Sampler;
+
+/// Fitted pixels lie within this many outer radii of the centre, on the board: the blurred
+/// outer edge out to three blur widths of a quarter radius, and none of the neighbouring
+/// markers, whose rings are three radii away at the board's pitch and blurred less than one.
+const REGION_RADII: f64 = 1.8;
+
+/// Largest blur standard deviation fitted, in outer radii: half the radius blurs the rings
+/// into one blob.
+const MAX_BLUR_RADII: f64 = 0.5;
+
+/// The patch leaves room for a blur this many times the start's standard deviation (the last
+/// marker's fit); when a fit wants more, the patch grows to this many times what it wanted,
+/// and at least by this factor, at most [`MAX_PATCH_GROWTHS`] times.
+const BLUR_HEADROOM: f64 = 1.5;
+
+/// Times a patch may grow for a wider blur.
+const MAX_PATCH_GROWTHS: usize = 3;
+
+/// Smallest determinant of a blur covariance, pixels⁴: a blur narrower than a tenth of a
+/// pixel across is no different from none, and the fit must not collapse it to a line.
+const MIN_BLUR_DET: f64 = 1e-4;
+
+/// Blur lengths beyond which the Gaussian is treated as zero when sizing the patch: its weight
+/// beyond 3.5σ along one axis is below 2.5e-4.
+const KERNEL_REACH_SIGMAS: f64 = 3.5;
+
+/// Blur standard deviation the fit starts from, in pixels, when no marker has been fitted yet.
+const START_SIGMA_PX: f64 = 1.5;
+
+/// Damping of the first Levenberg–Marquardt step, relative to the diagonal of `JᵀJ`: the start
+/// is close (edge fits put the centre within half a pixel), so nearly a Gauss–Newton step.
+const START_DAMPING: f64 = 1e-3;
+
+/// Fewest of the region's pixels that must be inside the image. The model knows the whole
+/// pattern, so half of it still pins the pose: a marker cut by the image border gets a measured
+/// centre rather than one from a partial edge fit, which would pull the board homography.
+const MIN_REGION_FRACTION: f64 = 0.5;
+
+/// Iterations of Levenberg–Marquardt (accepted or rejected steps).
+const MAX_ITERATIONS: usize = 12;
+
+/// Convergence: a step that moves the centre less than this, in pixels, and less than
+/// [`CONVERGENCE_RATIO`] times the step before, is the last. Gauss–Newton converges about
+/// quadratically here, so the step it saves would have moved the centre by a thousandth of a
+/// pixel or less.
+const CENTER_TOLERANCE_PX: f64 = 1e-2;
+
+/// See [`CENTER_TOLERANCE_PX`].
+const CONVERGENCE_RATIO: f64 = 0.1;
+
+/// Faintest paper–ink contrast a refined marker may end with, in grey levels: the edge fit's
+/// floor for a ring at all.
+const MIN_CONTRAST_GREY: f64 = 12.0;
+
+/// Farthest the refined centre may move from the start, in outer radii; a larger move means the
+/// fit slid onto something else.
+const MAX_SHIFT_RADII: f64 = 0.25;
+
+/// Parameters fitted: centre (2), linear part (4), blur (3), paper, contrast, light gradient (2).
+const N_PARAMS: usize = 13;
+/// [`N_PARAMS`] rounded up to a multiple of the vector width.
+const PADDED: usize = 16;
+type Normal = SMatrix<f64, N_PARAMS, N_PARAMS>;
+type Params = SVector<f64, N_PARAMS>;
+
+/// Scratch of the refinement.
+#[derive(Debug, Default)]
+pub(crate) struct RefineBuffers {
+    fft: Fft2,
+    spectrum: Vec<Complex32>,
+    /// Blurred image and gradient; ∂/∂y and ∂/∂Σxx; ∂/∂Σxy and ∂/∂Σyy, as real and imaginary
+    /// parts.
+    images: [Vec<Complex32>; 3],
+    pixels: Vec<Pixel>,
+    /// `exp(−2π² Σyy fy²)` per row of the spectrum.
+    gauss_y: Vec<f64>,
+    /// Blur of the last marker fitted, the next one's start.
+    last_blur: Option<[f64; 3]>,
+}
+
+impl RefineBuffers {
+    /// Forgets the last blur, so that an image's result does not depend on the one before.
+    pub(crate) fn start_image(&mut self) {
+        self.last_blur = None;
+    }
+
+    /// The blur covariance `[Σxx, Σxy, Σyy]` (pixels²) of the last marker refined.
+    #[cfg(test)]
+    pub(crate) fn last_blur(&self) -> Option<[f64; 3]> {
+        self.last_blur
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pixel {
+    /// Index into the patch.
+    index: usize,
+    /// Offset from the patch's reference point over the outer radius.
+    rel: [f64; 2],
+    /// Image position.
+    pos: [f64; 2],
+    value: f64,
+    /// Whether the pixel is on the black squares of a checkerboard, which alone make up the
+    /// step's `JᵀJ`.
+    in_hessian: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct State {
+    pose: MarkerPose,
+    blur: [f64; 3],
+    paper: f64,
+    contrast: f64,
+    slope: [f64; 2],
+}
+
+/// The fixed geometry of one marker's fit.
+struct Setup {
+    pattern: Pattern,
+    frame: PatchFrame,
+    /// Image pixel of patch cell (0, 0).
+    origin: [i64; 2],
+    n: usize,
+    /// Rows of the patch that hold fitted pixels.
+    rows: Range<usize>,
+    /// `∂fit/∂image` and its inverse.
+    jf: [[f64; 2]; 2],
+    jf_inv: [[f64; 2]; 2],
+    max_var: f64,
+}
+
+/// Refines a marker's pose from `start` (fit frame), starting from the blur of the last marker
+/// refined (kept in `buf`) and leaving its own there. `None` when the region is mostly outside
+/// the image, the fit does not improve on the start, or it ends implausibly: the centre moved
+/// too far, or the rings lost their contrast.
+pub(crate) fn refine(
+    sampler: &Sampler<'_>,
+    pattern: Pattern,
+    polarity: f32,
+    start: MarkerPose,
+    buf: &mut RefineBuffers,
+) -> Option<MarkerPose> {
+    let radius_px = start.radius_px(pattern.radius);
+    let max_room = MAX_BLUR_RADII * radius_px;
+    let s0 = START_SIGMA_PX * START_SIGMA_PX;
+    let mut blur = buf.last_blur.filter(|b| largest_variance(b).is_some()).unwrap_or([s0, 0.0, s0]);
+    let mut room = (BLUR_HEADROOM * largest_variance(&blur)?.sqrt()).min(max_room);
+    let mut pose = start;
+    for _ in 0..=MAX_PATCH_GROWTHS {
+        let setup = prepare(sampler, pattern, &pose, radius_px, room, buf)?;
+        let mut state = State { pose, blur, paper: 0.0, contrast: 0.0, slope: [0.0; 2] };
+        if !render(&setup, &state, buf) {
+            return None;
+        }
+        [state.paper, state.contrast] = photometric_start(buf)?;
+        match levenberg_marquardt(&setup, state, buf) {
+            Fit::Converged(state) => {
+                let shift = (state.pose.center[0] - start.center[0])
+                    .hypot(state.pose.center[1] - start.center[1]);
+                let contrast = f64::from(polarity) * state.contrast;
+                if !(shift <= MAX_SHIFT_RADII * radius_px && contrast >= MIN_CONTRAST_GREY) {
+                    return None;
+                }
+                buf.last_blur = Some(state.blur);
+                return Some(state.pose);
+            }
+            Fit::Outgrown(state, wanted) if room < max_room => {
+                // The blur wants more room than the patch gives: grow the patch for the blur
+                // the fit asked for, and go on from where it stopped.
+                pose = state.pose;
+                blur = state.blur;
+                let wanted = largest_variance(&wanted).map_or(0.0, f64::sqrt);
+                room = (BLUR_HEADROOM * wanted).max(BLUR_HEADROOM * room).min(max_room);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Sizes and places the patch around the marker and gathers the pixels to fit: those within
+/// [`REGION_RADII`] outer radii of the centre on the board.
+fn prepare(
+    sampler: &Sampler<'_>,
+    pattern: Pattern,
+    start: &MarkerPose,
+    radius_px: f64,
+    max_sigma: f64,
+    buf: &mut RefineBuffers,
+) -> Option<Setup> {
+    let frames = sampler.frames();
+    let center_img = frames.to_image(start.center);
+    // The transform wraps around: a fitted pixel on one side of the region must be farther
+    // than the kernel's reach from the marker's far edge's periodic copy.
+    // It must also hold the region, centred, with a pixel to spare on each side.
+    let region_px = REGION_RADII * radius_px;
+    let wrap = region_px + radius_px + 1.0 + KERNEL_REACH_SIGMAS * max_sigma;
+    let needed = wrap.max(2.0 * region_px + 4.0);
+    let n = fft_size(needed.ceil() as usize);
+    if !buf.fft.prepare(n) {
+        return None;
+    }
+    let half = (n / 2) as i64;
+    let origin = [center_img[0].round() as i64 - half, center_img[1].round() as i64 - half];
+    let frame = PatchFrame::new(frames, center_img, 0.5 * n as f64)?;
+    let jf = frame.jacobian();
+    let jf_inv = inverse2(jf)?;
+    let inv_l = start.inverse_linear()?;
+    let region_mm = REGION_RADII * pattern.radius;
+    let region_sq = region_mm * region_mm;
+
+    buf.pixels.clear();
+    let mut rows = n..0;
+    let mut n_region = 0usize;
+    for j in 0..n {
+        for i in 0..n {
+            let (x, y) = (origin[0] + i as i64, origin[1] + j as i64);
+            let pos = [x as f64, y as f64];
+            let Some(q) = start.board_offset(frame.fit_point(pos), &inv_l) else { continue };
+            if q[0] * q[0] + q[1] * q[1] > region_sq {
+                continue;
+            }
+            n_region += 1;
+            let Some(value) = sampler.pixel(x, y) else { continue };
+            let rel = [(pos[0] - center_img[0]) / radius_px, (pos[1] - center_img[1]) / radius_px];
+            let in_hessian = (i + j) % 2 == 0;
+            let (index, value) = (j * n + i, f64::from(value));
+            buf.pixels.push(Pixel { index, rel, pos, value, in_hessian });
+            rows = rows.start.min(j)..rows.end.max(j + 1);
+        }
+    }
+    // The region must lie inside the patch, and mostly inside the image for the fit to mean
+    // anything.
+    let inside_patch = rows.start > 0 && rows.end < n;
+    if !inside_patch || (buf.pixels.len() as f64) < MIN_REGION_FRACTION * n_region as f64 {
+        return None;
+    }
+    for v in buf.images.iter_mut().chain([&mut buf.spectrum]) {
+        v.clear();
+        v.resize(n * n, Complex32::default());
+    }
+    Some(Setup { pattern, frame, origin, n, rows, jf, jf_inv, max_var: max_sigma * max_sigma })
+}
+
+/// How a Levenberg–Marquardt run ended.
+enum Fit {
+    /// At a minimum (or out of iterations) after improving on the start.
+    Converged(State),
+    /// A step wanted a blur wider than the patch allows: the state reached and the blur wanted.
+    Outgrown(State, [f64; 3]),
+    /// No step improved on the start.
+    Failed,
+}
+
+/// Levenberg–Marquardt from `state` (rendered into `buf`).
+fn levenberg_marquardt(setup: &Setup, mut state: State, buf: &mut RefineBuffers) -> Fit {
+    let mut normal = Normal::zeros();
+    let mut rhs = Params::zeros();
+    let Some(mut cost) = evaluate(setup, &state, buf, &mut normal, &mut rhs) else {
+        return Fit::Failed;
+    };
+    let (mut trial_normal, mut trial_rhs) = (Normal::zeros(), Params::zeros());
+    let mut damping = START_DAMPING;
+    let mut improved = false;
+    let mut last_moved = f64::INFINITY;
+    for _ in 0..MAX_ITERATIONS {
+        let mut system = normal;
+        for k in 0..N_PARAMS {
+            system[(k, k)] += damping * normal[(k, k)].max(1e-12);
+        }
+        let Some(step) = system.cholesky().map(|c| c.solve(&rhs)) else { break };
+        let trial = apply(&state, &step);
+        let moved = step[0].hypot(step[1]);
+        if improved && moved < CENTER_TOLERANCE_PX && moved < CONVERGENCE_RATIO * last_moved {
+            // Converging fast and already close: what this step leaves is smaller still, so
+            // take it without rendering.
+            state = trial;
+            break;
+        }
+        let trial_cost = match largest_variance(&trial.blur) {
+            Some(v) if v > setup.max_var => return Fit::Outgrown(state, trial.blur),
+            Some(_) if render(setup, &trial, buf) => {
+                evaluate(setup, &trial, buf, &mut trial_normal, &mut trial_rhs)
+            }
+            _ => None,
+        };
+        match trial_cost {
+            Some(c) if c < cost => {
+                state = trial;
+                cost = c;
+                normal = trial_normal;
+                rhs = trial_rhs;
+                damping = (damping * 0.1).max(1e-9);
+                improved = true;
+                last_moved = moved;
+            }
+            _ => damping *= 10.0,
+        }
+    }
+    if improved { Fit::Converged(state) } else { Fit::Failed }
+}
+
+/// The transform size used for a patch of at least `n` pixels: a product of small primes, on
+/// which the transform is fast.
+fn fft_size(n: usize) -> usize {
+    (n.max(8)..)
+        .find(|&m| {
+            let mut r = m;
+            for p in [2, 3, 5] {
+                while r % p == 0 {
+                    r /= p;
+                }
+            }
+            r == 1 && m % 4 == 0
+        })
+        .unwrap_or(n)
+}
+
+/// The larger eigenvalue of the covariance `[Σxx, Σxy, Σyy]`, when it is positive definite.
+fn largest_variance(b: &[f64; 3]) -> Option<f64> {
+    let [xx, xy, yy] = *b;
+    let mean = 0.5 * (xx + yy);
+    let spread = (0.25 * (xx - yy).powi(2) + xy * xy).sqrt();
+    (xx > 0.0 && yy > 0.0 && xx * yy - xy * xy > MIN_BLUR_DET).then_some(mean + spread)
+}
+
+/// The state moved by a Levenberg–Marquardt step.
+fn apply(s: &State, d: &Params) -> State {
+    let mut t = *s;
+    t.pose.center = [s.pose.center[0] + d[0], s.pose.center[1] + d[1]];
+    t.pose.linear = [
+        [s.pose.linear[0][0] + d[2], s.pose.linear[0][1] + d[3]],
+        [s.pose.linear[1][0] + d[4], s.pose.linear[1][1] + d[5]],
+    ];
+    t.blur = [s.blur[0] + d[6], s.blur[1] + d[7], s.blur[2] + d[8]];
+    t.paper = s.paper + d[9];
+    t.contrast = s.contrast + d[10];
+    t.slope = [s.slope[0] + d[11], s.slope[1] + d[12]];
+    t
+}
+
+/// Renders the coverage, transforms it, and fills the three image pairs: the blurred coverage
+/// `B` and `∂B/∂x`; `∂B/∂y` and `∂B/∂Σxx`; `∂B/∂Σxy` and `∂B/∂Σyy`.
+fn render(setup: &Setup, s: &State, buf: &mut RefineBuffers) -> bool {
+    let n = setup.n;
+    let Some(ink_rows) =
+        rasterise(&s.pose, &setup.pattern, &setup.frame, setup.origin, n, &mut buf.spectrum)
+    else {
+        return false;
+    };
+    buf.fft.forward(&mut buf.spectrum, ink_rows);
+    buf.gauss_y.clear();
+    buf.gauss_y.extend((0..n).map(|ky| {
+        let fy = frequency(ky, n);
+        (-2.0 * PI * PI * s.blur[2] * fy * fy).exp()
+    }));
+    let [sxx, sxy, _] = s.blur;
+    let tau = 2.0 * PI;
+    let pi2 = 2.0 * PI * PI;
+    let nyquist = n / 2;
+    // The inverse transforms are not scaled; the filters are.
+    let scale = 1.0 / (n * n) as f64;
+    let [z1, z2, z3] = &mut buf.images;
+    // exp(−2π² fᵀΣf) = ex(kx) · ey(ky) · exp(−4π² Σxy fx fy), the last a geometric sequence
+    // in ky for each kx: one exponential per row and column instead of one per frequency.
+    let half = (n / 2) as i64;
+    for kx in 0..n {
+        let fx = frequency(kx, n);
+        // Odd powers of the Nyquist frequency would make the outputs complex: it is its own
+        // mirror image, so its odd filters are set to zero.
+        let fx_odd = if kx == nyquist { 0.0 } else { fx };
+        let ex = scale * (-pi2 * sxx * fx * fx).exp();
+        let ratio = (-2.0 * pi2 * sxy * fx_odd / n as f64).exp();
+        // The cross factor at ky = 0, then stepped by `ratio` per unit of ky; it restarts at
+        // the negative frequencies.
+        let mut cross = 1.0;
+        let negative_start = (-2.0 * pi2 * sxy * fx_odd * frequency((half + 1) as usize, n)).exp();
+        for ky in 0..n {
+            if ky == nyquist + 1 {
+                cross = negative_start;
+            }
+            let fy = frequency(ky, n);
+            let fy_odd = if ky == nyquist { 0.0 } else { fy };
+            let gauss = ex * buf.gauss_y[ky] * if ky == nyquist { 1.0 } else { cross };
+            cross *= ratio;
+            let k = kx * n + ky;
+            let a = buf.spectrum[k];
+            let (gr, gi) = (gauss * f64::from(a.re), gauss * f64::from(a.im));
+            // Z1 = B + i ∂x B: filter 1 − 2π fx.
+            let f1 = 1.0 - tau * fx_odd;
+            z1[k] = Complex32::new((f1 * gr) as f32, (f1 * gi) as f32);
+            // Z2 = ∂y B + i ∂Σxx B: filter i(2π fy − 2π² fx²).
+            let f2 = tau * fy_odd - pi2 * fx * fx;
+            z2[k] = Complex32::new((-f2 * gi) as f32, (f2 * gr) as f32);
+            // Z3 = ∂Σxy B + i ∂Σyy B: filter −4π² fx fy − i 2π² fy².
+            let (f3r, f3i) = (-2.0 * pi2 * fx_odd * fy_odd, -pi2 * fy * fy);
+            z3[k] = Complex32::new((f3r * gr - f3i * gi) as f32, (f3r * gi + f3i * gr) as f32);
+        }
+    }
+    for image in &mut buf.images {
+        buf.fft.inverse(image, setup.rows.clone());
+    }
+    true
+}
+
+/// Paper level and contrast by linear least squares on the rendered `B`, without gradient.
+fn photometric_start(buf: &RefineBuffers) -> Option<[f64; 2]> {
+    let (mut n, mut sb, mut sbb, mut so, mut sob) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for p in &buf.pixels {
+        let b = f64::from(buf.images[0][p.index].re);
+        n += 1.0;
+        sb += b;
+        sbb += b * b;
+        so += p.value;
+        sob += p.value * b;
+    }
+    let det = n * sbb - sb * sb;
+    if det.is_nan() || det.abs() <= 1e-9 {
+        return None;
+    }
+    // value ≈ P − K b.
+    let paper = (sbb * so - sb * sob) / det;
+    let slope = (n * sob - sb * so) / det;
+    Some([paper, -slope])
+}
+
+/// The squared residual of the rendered state, and the normal equations `JᵀJ`, `Jᵀr`.
+///
+/// `Jᵀr` and the cost decide where the fit ends and use every pixel, in double precision.
+/// `JᵀJ` only steers the steps: it is summed over half the pixels (a checkerboard, doubled) in
+/// single precision, which halves the dominant cost of an evaluation and leaves the minimum
+/// where it is.
+fn evaluate(
+    setup: &Setup,
+    s: &State,
+    buf: &RefineBuffers,
+    jtj: &mut Normal,
+    jtr: &mut Params,
+) -> Option<f64> {
+    let inv_l = s.pose.inverse_linear()?;
+    let mi = setup.jf_inv;
+    let center_img = image_near(&setup.frame, s.pose.center, mi);
+    // dΣ of each L entry: A = Mi · E_kl · L⁻¹ · Jf, dΣ = AΣ + ΣAᵀ.
+    let sigma = [[s.blur[0], s.blur[1]], [s.blur[1], s.blur[2]]];
+    let a_jf = mat_mul(inv_l, setup.jf);
+    let mut d_sigma = [[0.0; 3]; 4];
+    for (idx, ds) in d_sigma.iter_mut().enumerate() {
+        let (k, l) = (idx / 2, idx % 2);
+        // E_kl · (L⁻¹ Jf): row k is row l of L⁻¹Jf.
+        let mut e = [[0.0; 2]; 2];
+        e[k] = a_jf[l];
+        let a = mat_mul(mi, e);
+        let as_ = mat_mul(a, sigma);
+        *ds = [2.0 * as_[0][0], as_[0][1] + as_[1][0], 2.0 * as_[1][1]];
+    }
+    jtr.fill(0.0);
+    // JᵀJ in single precision, padded rows the compiler can vectorise; it only steers the
+    // steps. Jᵀr and the cost, which decide where the fit ends, stay in double precision.
+    let mut outer = [[0.0f32; PADDED]; N_PARAMS];
+    let mut cost = 0.0;
+    for p in &buf.pixels {
+        let [b, bx, by, bsxx, bsxy, bsyy] = [
+            buf.images[0][p.index].re,
+            buf.images[0][p.index].im,
+            buf.images[1][p.index].re,
+            buf.images[1][p.index].im,
+            buf.images[2][p.index].re,
+            buf.images[2][p.index].im,
+        ]
+        .map(f64::from);
+        let g = 1.0 + s.slope[0] * p.rel[0] + s.slope[1] * p.rel[1];
+        let refl = s.paper - s.contrast * b;
+        let r = p.value - g * refl;
+        cost += r * r;
+        let sb = -g * s.contrast;
+        let gb = [bx * mi[0][0] + by * mi[1][0], bx * mi[0][1] + by * mi[1][1]];
+        let d = [p.pos[0] - center_img[0], p.pos[1] - center_img[1]];
+        let e = [a_jf[0][0] * d[0] + a_jf[0][1] * d[1], a_jf[1][0] * d[0] + a_jf[1][1] * d[1]];
+        let mut j = [0.0; PADDED];
+        j[0] = -sb * gb[0];
+        j[1] = -sb * gb[1];
+        for (idx, ds) in d_sigma.iter().enumerate() {
+            let (k, l) = (idx / 2, idx % 2);
+            j[2 + idx] = sb * (-gb[k] * e[l] - (ds[0] * bsxx + ds[1] * bsxy + ds[2] * bsyy));
+        }
+        j[6] = sb * bsxx;
+        j[7] = sb * bsxy;
+        j[8] = sb * bsyy;
+        j[9] = g;
+        j[10] = -g * b;
+        j[11] = p.rel[0] * refl;
+        j[12] = p.rel[1] * refl;
+        for a in 0..N_PARAMS {
+            jtr[a] += r * j[a];
+        }
+        if !p.in_hessian {
+            continue;
+        }
+        let j32 = j.map(|v| v as f32);
+        for (row, &ja) in outer.iter_mut().zip(&j32) {
+            for (o, &jb) in row.iter_mut().zip(&j32) {
+                *o += ja * jb;
+            }
+        }
+    }
+    for (a, row) in outer.iter().enumerate() {
+        for b in 0..N_PARAMS {
+            jtj[(a, b)] = 2.0 * f64::from(row[b]);
+        }
+    }
+    cost.is_finite().then_some(cost)
+}
