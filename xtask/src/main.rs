@@ -12,6 +12,7 @@ mod files;
 mod gates;
 mod image_cache;
 mod label;
+mod perf;
 mod provenance;
 mod scenarios;
 mod validate;
@@ -40,6 +41,9 @@ enum Command {
     /// Run the accuracy gates (blur3, reference, distortion) on generated scenarios, score them
     /// against ground truth, compare with a baseline label and write the reports.
     Validate(validate::Args),
+    /// Record benchmarks, stage times, allocations, instruction counts and a CPU profile of
+    /// the detector into target/perf/<label>/perf.json.
+    PerfBaseline(perf::baseline::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args).map(|()| ExitCode::SUCCESS),
         Command::Codegen(args) => codegen::run(args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
+        Command::PerfBaseline(args) => perf::baseline::run(args).map(|()| ExitCode::SUCCESS),
     };
     report(outcome)
 }
