@@ -6,6 +6,8 @@
 //! invocations through `xshell`, from the workspace root.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bless;
+mod ci;
 mod codegen;
 mod demo;
 mod files;
@@ -44,6 +46,11 @@ enum Command {
     /// Record benchmarks, stage times, allocations, instruction counts and a CPU profile of
     /// the detector into target/perf/<label>/perf.json.
     PerfBaseline(perf::baseline::Args),
+    /// The CI regression gates: instruction counts, warm allocations and a quick accuracy
+    /// gate, compared with fixtures/baselines/ci.json; fails when one regresses.
+    Ci(ci::Args),
+    /// Re-measure the CI gates and rewrite fixtures/baselines/ci.json, printing old -> new.
+    Bless(bless::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +60,8 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen::run(args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
         Command::PerfBaseline(args) => perf::baseline::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Ci(args) => ci::run(args),
+        Command::Bless(args) => bless::run(args).map(|()| ExitCode::SUCCESS),
     };
     report(outcome)
 }

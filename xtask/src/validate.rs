@@ -245,6 +245,7 @@ fn run_gate(
             gate,
             mode,
             diameter_px: args.marker_diameter,
+            center_bias_px: 0.0,
         };
         let bar = progress(u64::from(args.n), &format!("{}: detect", mode_run.relative_dir()));
         runs.push(mode_run.run(out, &bar)?);

@@ -73,7 +73,7 @@ pub fn function_name(frame: &str) -> String {
 fn ranked(counts: BTreeMap<String, u64>, total: u64, top: usize) -> Vec<Hotspot> {
     let mut entries: Vec<(String, u64)> = counts.into_iter().collect();
     // BTreeMap order is by name, and the sort is stable: equal counts stay in name order.
-    entries.sort_by(|a, b| b.1.cmp(&a.1));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.1));
     entries
         .into_iter()
         .take(top)
