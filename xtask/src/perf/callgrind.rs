@@ -18,6 +18,11 @@ use super::probe::{Probe, ProbeArgs};
 /// The function the probe measures in; callgrind collects inside it only.
 pub const MEASURED_FUNCTION: &str = "probe_measured_detect";
 
+/// Warm-up calls before the counted one: one call grows every workspace buffer to its size, so
+/// the counted call is warm. The probe's timed repeats are turned off under callgrind, where
+/// each would take seconds and none is counted.
+const WARMUP: u32 = 1;
+
 /// Whether valgrind can run here; the reason when it cannot.
 pub fn available() -> Result<(), String> {
     let sh = Shell::new().map_err(|e| e.to_string())?;
@@ -27,8 +32,10 @@ pub fn available() -> Result<(), String> {
     }
 }
 
-/// The valgrind command line that counts `args`' measured call, writing to `out_file`.
+/// The valgrind command line that counts `args`' measured call, writing to `out_file`; the
+/// probe's repeats and warm-up are set for callgrind ([`WARMUP`]).
 pub fn command_line(probe: &Probe, args: &ProbeArgs, out_file: &Path) -> Vec<String> {
+    let args = ProbeArgs { repeats: 0, warmup: WARMUP, ..args.clone() };
     let mut line = vec![
         "valgrind".to_owned(),
         "--tool=callgrind".to_owned(),
