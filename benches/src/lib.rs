@@ -3,9 +3,18 @@
 //! target of callgrind and `perf record`).
 //!
 //! [`ProbeReport`] is the JSON the probe prints; xtask reads it with this same type, so the two
-//! can never disagree about its shape.
+//! can never disagree about its shape. [`scenario`] loads the scenarios both measure.
 
+pub mod scenario;
+
+use std::time::Duration;
+
+use annulus::detect::StageTimings;
 use serde::{Deserialize, Serialize};
+
+pub use scenario::{
+    ScenarioError, load_scenario, nominal_diameter_px, scenario_path, workspace_root,
+};
 
 /// Version of [`ProbeReport`]'s shape; bumped on any incompatible change.
 pub const PROBE_SCHEMA: u32 = 1;
@@ -36,6 +45,24 @@ pub struct StageSample {
     pub refine_ns: u64,
     /// The whole call.
     pub total_ns: u64,
+}
+
+impl From<&StageTimings> for StageSample {
+    fn from(t: &StageTimings) -> Self {
+        Self {
+            proposals_ns: nanos(t.proposals),
+            fit_decode_ns: nanos(t.fit_decode),
+            homography_ns: nanos(t.homography),
+            completion_ns: nanos(t.completion),
+            refine_ns: nanos(t.refine),
+            total_ns: nanos(t.total),
+        }
+    }
+}
+
+/// A duration in whole nanoseconds, saturating (at 584 years).
+pub fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// What one run of `annulus-probe` measured on one scenario image.

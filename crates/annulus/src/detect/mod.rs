@@ -41,6 +41,10 @@ mod sampler;
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+pub mod bench;
+
 use std::time::{Duration, Instant};
 
 use crate::board::Board;
@@ -166,37 +170,19 @@ impl Detector {
         self.fit_candidates(ws, &sampler, &mut det.stats);
         timings.fit_decode = clock.lap();
 
-        let mut global = None;
-        if self.model.coded {
-            global = grid::identify(
-                &self.board,
-                &self.model,
-                &mut ws.found,
-                &mut ws.grid,
-                &mut det.stats.rejected,
-            );
-        }
+        let global = self.identify(ws, &mut det.stats);
         timings.homography = clock.lap();
 
-        if let (Some(h), true) = (global, self.config.complete_missing) {
-            det.stats.n_completed = completion::complete(
-                &self.board,
-                &self.model,
-                &sampler,
-                [image.width(), image.height()],
-                &h,
-                &mut ws.found,
-                &mut ws.grid,
-                &mut ws.fit,
-            );
-        }
+        self.complete(
+            ws,
+            &sampler,
+            [image.width(), image.height()],
+            global.as_ref(),
+            &mut det.stats,
+        );
         timings.completion = clock.lap();
 
-        center::refine_centers(&mut ws.found, global.as_ref());
-        if global.is_some() {
-            global = grid::refit_global(&self.board, &ws.found, &mut ws.grid).or(global);
-        }
-        self.write_output(ws, &frames, global, &mut det);
+        self.refine(ws, &frames, global, &mut det);
         timings.refine = clock.lap();
         timings.total = clock.total();
         det.timings = self.config.timings.then_some(timings);
@@ -302,6 +288,56 @@ impl Detector {
             }
         }
         stats.n_decoded = ws.found.iter().filter(|f| f.decoded_marker().is_some()).count() as u32;
+    }
+
+    /// Identifies the fitted markers against the board (uncoded boards skip it); returns the
+    /// global homography.
+    fn identify(
+        &self,
+        ws: &mut Workspace,
+        stats: &mut DetectStats,
+    ) -> Option<crate::geometry::Homography> {
+        if !self.model.coded {
+            return None;
+        }
+        grid::identify(&self.board, &self.model, &mut ws.found, &mut ws.grid, &mut stats.rejected)
+    }
+
+    /// Searches for the markers the first pass missed, when enabled and a homography exists.
+    fn complete(
+        &self,
+        ws: &mut Workspace,
+        sampler: &Sampler<'_>,
+        size: [u32; 2],
+        global: Option<&crate::geometry::Homography>,
+        stats: &mut DetectStats,
+    ) {
+        let (Some(h), true) = (global, self.config.complete_missing) else { return };
+        stats.n_completed = completion::complete(
+            &self.board,
+            &self.model,
+            sampler,
+            size,
+            h,
+            &mut ws.found,
+            &mut ws.grid,
+            &mut ws.fit,
+        );
+    }
+
+    /// Projective centres, the final homography refit, and the output in `det`.
+    fn refine(
+        &self,
+        ws: &mut Workspace,
+        frames: &Frames,
+        mut global: Option<crate::geometry::Homography>,
+        det: &mut Detection,
+    ) {
+        center::refine_centers(&mut ws.found, global.as_ref());
+        if global.is_some() {
+            global = grid::refit_global(&self.board, &ws.found, &mut ws.grid).or(global);
+        }
+        self.write_output(ws, frames, global, det);
     }
 
     /// Writes the identified markers (in ID order) and the unidentified ones into `det`.
