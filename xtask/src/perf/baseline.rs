@@ -92,8 +92,7 @@ pub fn run(args: &Args) -> Result<()> {
 
     let ids = benchmarks::list(&root)?;
     let bar = progress(ids.len() as u64, "criterion benchmarks");
-    let criterion_args: Vec<&str> =
-        if args.quick { benchmarks::QUICK_ARGS.to_vec() } else { Vec::new() };
+    let criterion_args = if args.quick { benchmarks::QUICK_ARGS } else { benchmarks::FULL_ARGS };
     let home = out.join("criterion");
     commands.push(benchmarks::run(&root, &home, &criterion_args, &bar)?);
     bar.finish_and_clear();
@@ -124,6 +123,9 @@ pub fn run(args: &Args) -> Result<()> {
         })
         .ok();
 
+    // Paths inside the staging folder are shown relative to the label folder they move to.
+    let staged = format!("{}/", out.display());
+    let commands = commands.iter().map(|c| c.replace(&staged, "")).collect();
     let report = PerfReport {
         schema: PERF_SCHEMA,
         label: args.label.clone(),

@@ -23,9 +23,17 @@ use super::stats;
 /// The bench target in `benches/` that holds the detector's benchmarks.
 pub const BENCH: &str = "detect";
 
-/// Criterion options of `--quick`: one second of warm-up, three of measurement and 20 samples
-/// per benchmark, which gives the median's 95 % interval ranks 6 and 15 and keeps the whole
-/// bench run near a minute; the defaults (3 s, 5 s, 100 samples) take several minutes.
+/// Criterion options of a full run: 50 samples per benchmark (the median's 95 % interval is
+/// then between the 18th and 33rd of them) over at least 10 s after 2 s of warm-up. An
+/// end-to-end `detect` takes about a quarter of a second here, so criterion samples it flat,
+/// one call per sample, and stretches its time to fit the 50; the 13 benchmarks take about
+/// three minutes.
+pub const FULL_ARGS: [&str; 6] =
+    ["--warm-up-time", "2", "--measurement-time", "10", "--sample-size", "50"];
+
+/// Criterion options of `--quick`: 20 samples over at least 3 s after 1 s of warm-up (the
+/// bench's own defaults, spelled out so that `perf.json` does not depend on them); the median's
+/// 95 % interval is between the 6th and 15th sample, and the bench run takes about a minute.
 pub const QUICK_ARGS: [&str; 6] =
     ["--warm-up-time", "1", "--measurement-time", "3", "--sample-size", "20"];
 

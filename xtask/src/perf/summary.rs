@@ -68,6 +68,15 @@ pub fn table(report: &PerfReport) -> String {
             instructions
         );
     }
+    for s in &report.scenarios {
+        let stages: Vec<String> = s
+            .stages
+            .iter()
+            .filter(|st| st.stage != "total")
+            .map(|st| format!("{} {}", st.stage, duration(st.median_ns)))
+            .collect();
+        let _ = writeln!(t, "{:<16} stages (median): {}", s.scenario, stages.join(", "));
+    }
     if let Some(profile) = &report.profile {
         let list = |spots: &[super::schema::Hotspot]| {
             spots
