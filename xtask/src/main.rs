@@ -25,7 +25,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-/// The annulus project's automation: demos, code generation and the accuracy gates.
+/// The annulus project's automation: demos, code generation, the accuracy gates and the
+/// performance lab (benchmarks, profiles and the CI regression gates).
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", arg_required_else_help = true)]
 struct Cli {
@@ -44,7 +45,7 @@ enum Command {
     /// against ground truth, compare with a baseline label and write the reports.
     Validate(validate::Args),
     /// Record benchmarks, stage times, allocations, instruction counts and a CPU profile of
-    /// the detector into target/perf/<label>/perf.json.
+    /// the detector into target/perf/LABEL/perf.json.
     PerfBaseline(perf::baseline::Args),
     /// The CI regression gates: instruction counts, warm allocations and a quick accuracy
     /// gate, compared with fixtures/baselines/ci.json; fails when one regresses.
