@@ -6,6 +6,8 @@
 //! invocations through `xshell`, from the workspace root.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bless;
+mod ci;
 mod codegen;
 mod demo;
 mod files;
@@ -23,7 +25,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-/// The annulus project's automation: demos, code generation and the accuracy gates.
+/// The annulus project's automation: demos, code generation, the accuracy gates and the
+/// performance lab (benchmarks, profiles and the CI regression gates).
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", arg_required_else_help = true)]
 struct Cli {
@@ -41,6 +44,14 @@ enum Command {
     /// Run the accuracy gates (blur3, reference, distortion) on generated scenarios, score them
     /// against ground truth, compare with a baseline label and write the reports.
     Validate(validate::Args),
+    /// Record benchmarks, stage times, allocations, instruction counts and a CPU profile of
+    /// the detector into target/perf/LABEL/perf.json.
+    PerfBaseline(perf::baseline::Args),
+    /// The CI regression gates: instruction counts, warm allocations and a quick accuracy
+    /// gate, compared with fixtures/baselines/ci.json; fails when one regresses.
+    Ci(ci::Args),
+    /// Re-measure the CI gates and rewrite fixtures/baselines/ci.json, printing old -> new.
+    Bless(bless::Args),
     /// Compare two labels' benchmarks (perf.json): medians with 95% intervals, Mann–Whitney
     /// test, instructions, allocations; writes benchmark-report.md into the AFTER label.
     Compare(perf::compare::Args),
@@ -55,6 +66,9 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args).map(|()| ExitCode::SUCCESS),
         Command::Codegen(args) => codegen::run(args).map(|()| ExitCode::SUCCESS),
         Command::Validate(args) => validate::run(args),
+        Command::PerfBaseline(args) => perf::baseline::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Ci(args) => ci::run(args),
+        Command::Bless(args) => bless::run(args).map(|()| ExitCode::SUCCESS),
         Command::Compare(args) => perf::compare::run(args).map(|()| ExitCode::SUCCESS),
         Command::Finalize(args) => perf::finalize::run(args).map(|()| ExitCode::SUCCESS),
     };

@@ -246,6 +246,7 @@ fn run_gate(
             gate,
             mode,
             diameter_px: args.marker_diameter,
+            center_bias_px: 0.0,
         };
         let bar = progress(u64::from(args.n), &format!("{}: detect", mode_run.relative_dir()));
         runs.push(mode_run.run(out, &bar)?);
@@ -266,7 +267,7 @@ fn run_gate(
 }
 
 /// A progress bar on stderr; hidden when stderr is not a terminal (CI logs stay clean).
-fn progress(len: u64, message: &str) -> ProgressBar {
+pub(crate) fn progress(len: u64, message: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
     if let Ok(style) = ProgressStyle::with_template("{msg:>28} [{bar:30}] {pos}/{len} {elapsed}") {
         bar.set_style(style.progress_chars("=> "));
@@ -276,7 +277,7 @@ fn progress(len: u64, message: &str) -> ProgressBar {
 }
 
 /// The command as a user would type it.
-fn command_line() -> String {
+pub(crate) fn command_line() -> String {
     let args: Vec<String> = std::env::args().skip(1).collect();
     format!("cargo xtask {}", args.join(" "))
 }
