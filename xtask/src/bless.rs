@@ -13,7 +13,7 @@ use anyhow::Result;
 
 use crate::ci::measure::{self, Injections};
 use crate::ci::record::{self, CiRecord};
-use crate::perf::summary::grouped;
+use crate::perf::format::count as grouped;
 
 /// Options of `cargo xtask bless`.
 #[derive(Debug, clap::Args)]

@@ -15,6 +15,7 @@ mod gates;
 mod image_cache;
 mod label;
 mod perf;
+mod process;
 mod provenance;
 mod scenarios;
 mod validate;

@@ -11,7 +11,7 @@
 use std::f64::consts::TAU;
 
 use annulus::Board;
-use annulus::codebook::N_SECTORS;
+use annulus::codebook::{N_SECTORS, sector_of};
 
 use crate::scenario::Levels;
 
@@ -170,35 +170,6 @@ impl<'a> Scene<'a> {
         let [x0, y0, x1, y1] = self.page;
         x >= x0 && x < x1 && y >= y0 && y < y1
     }
-}
-
-/// Tangent of 22.5°, the first sector boundary inside a quadrant.
-const TAN_22_5: f64 = 0.414_213_562_373_095_03; // √2 − 1
-
-/// The code sector (0 to 15) containing direction `(dx, dy)`, sector `k` spanning the angles
-/// `[k, k + 1) · 22.5°` from +x towards +y.
-///
-/// Equivalent to `floor(atan2(dy, dx) mod 2π / 22.5°)` but about ten times cheaper: the
-/// quadrant comes from signs, a quarter-turn rotation (exact in floating point) brings the
-/// direction into the first quadrant, and two comparisons against the boundaries at 22.5°, 45°
-/// and 67.5° finish the job.
-pub(crate) fn sector_of(dx: f64, dy: f64) -> usize {
-    const _: () = assert!(N_SECTORS == 16, "the quadrant decomposition assumes 16 sectors");
-    let (quadrant, x, y) = if dy >= 0.0 && dx > 0.0 {
-        (0, dx, dy)
-    } else if dx <= 0.0 && dy > 0.0 {
-        (1, dy, -dx)
-    } else if dy <= 0.0 && dx < 0.0 {
-        (2, -dx, -dy)
-    } else if dx >= 0.0 && dy < 0.0 {
-        (3, -dy, dx)
-    } else {
-        return 0;
-    };
-    // Now x > 0 and y >= 0; the angle is in [0°, 90°).
-    let within =
-        if y < x { usize::from(y >= TAN_22_5 * x) } else { 2 + usize::from(x <= TAN_22_5 * y) };
-    4 * quadrant + within
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 use std::fmt::Write as _;
 
 use super::record::{ScenarioAllocs, ScenarioInstructions};
-use crate::perf::summary::grouped;
+use crate::perf::format::count as grouped;
 
 /// The largest tolerated rise of an instruction count, percent.
 ///

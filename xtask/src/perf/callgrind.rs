@@ -55,16 +55,7 @@ pub fn count(probe: &Probe, args: &ProbeArgs, work_dir: &Path) -> Result<u64> {
     let out_file = work_dir.join(format!("callgrind.{}.out", args.scenario_stem()));
     let line = command_line(probe, args, &out_file);
     let sh = Shell::new()?;
-    let (program, rest) = line.split_first().context("empty command")?;
-    let output = cmd!(sh, "{program} {rest...}").quiet().ignore_status().output()?;
-    if !output.status.success() {
-        bail!(
-            "`{}` failed ({}):\n{}",
-            line.join(" "),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    crate::process::run_checked(&sh, &line)?;
     let text = std::fs::read_to_string(&out_file)
         .with_context(|| format!("cannot read callgrind's output {}", out_file.display()))?;
     let total = parse_total_ir(&text)

@@ -19,8 +19,7 @@ use crate::perf::bench_report;
 use crate::perf::comparison::{self, BenchComparison, InputDigests};
 use crate::perf::schema::{PERF_SCHEMA, PerfReport};
 
-/// The file `perf-baseline` writes into a label, and that marks it as having benchmarks.
-pub const PERF_FILE: &str = "perf.json";
+pub use crate::perf::baseline::PERF_FILE;
 
 /// The benchmark report, for people.
 pub const REPORT_FILE: &str = "benchmark-report.md";

@@ -118,16 +118,7 @@ pub fn record(
     let line = record_command(probe, args, &data);
     let sh = Shell::new()?;
     sh.change_dir(root);
-    let (program, rest) = line.split_first().context("empty command")?;
-    let output = cmd!(sh, "{program} {rest...}").quiet().ignore_status().output()?;
-    if !output.status.success() {
-        bail!(
-            "`{}` failed ({}):\n{}",
-            line.join(" "),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    crate::process::run_checked(&sh, &line)?;
 
     let script = format!("perf script --no-inline -F {SCRIPT_FIELDS} -i {}", data.display());
     let folded = fold(&sh, &data).with_context(|| format!("folding the stacks of `{script}`"))?;

@@ -2,33 +2,8 @@
 
 use std::fmt::Write as _;
 
+use super::format::{count as grouped, duration};
 use super::schema::PerfReport;
-
-/// A duration in nanoseconds with a unit that keeps three or four significant digits.
-pub fn duration(ns: f64) -> String {
-    if ns >= 1e9 {
-        format!("{:.2} s", ns / 1e9)
-    } else if ns >= 1e6 {
-        format!("{:.2} ms", ns / 1e6)
-    } else if ns >= 1e3 {
-        format!("{:.1} µs", ns / 1e3)
-    } else {
-        format!("{ns:.0} ns")
-    }
-}
-
-/// An integer with thin groups of three digits, `48_123_456` as `48 123 456`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// The benchmarks, the per-scenario numbers, the hotspots and the skipped steps.
 pub fn table(report: &PerfReport) -> String {
@@ -93,25 +68,4 @@ pub fn table(report: &PerfReport) -> String {
         let _ = writeln!(t, "skipped: {reason}");
     }
     t
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_pick_a_unit() {
-        assert_eq!(duration(12_100_000.0), "12.10 ms");
-        assert_eq!(duration(850_340.0), "850.3 µs");
-        assert_eq!(duration(999.0), "999 ns");
-        assert_eq!(duration(2.5e9), "2.50 s");
-    }
-
-    #[test]
-    fn groups_digits_by_three() {
-        assert_eq!(grouped(48_123_456), "48 123 456");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1 000");
-        assert_eq!(grouped(0), "0");
-    }
 }

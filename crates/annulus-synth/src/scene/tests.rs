@@ -1,4 +1,4 @@
-//! Tests of the scene: sector lookup, and the clearance bound that supersampling relies on.
+//! Tests of the scene: the clearance bound that supersampling relies on.
 
 use std::f64::consts::TAU;
 
@@ -11,16 +11,6 @@ fn levels() -> Levels {
 }
 
 proptest! {
-    #[test]
-    fn sector_of_matches_atan2(angle in 0.0f64..TAU, r in 1e-6f64..1e3) {
-        let (dx, dy) = (r * angle.cos(), r * angle.sin());
-        let by_atan = (dy.atan2(dx).rem_euclid(TAU) / SECTOR_RAD) as usize % N_SECTORS;
-        // Directions within rounding of a boundary may fall either way; skip them.
-        let frac = (angle / SECTOR_RAD).fract();
-        prop_assume!(frac > 1e-9 && frac < 1.0 - 1e-9);
-        prop_assert_eq!(sector_of(dx, dy), by_atan);
-    }
-
     #[test]
     fn nothing_changes_within_the_clearance(
         marker in 0usize..195, r_frac in 0.0f64..1.3, angle in 0.0f64..TAU,

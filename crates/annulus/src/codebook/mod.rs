@@ -55,6 +55,37 @@ pub use generate::{BUILTIN_PARAMS, GeneratorParams, generate};
 /// Number of sectors in a code band, and bits in a codeword.
 pub const N_SECTORS: usize = 16;
 
+/// Tangent of 22.5°, the first sector boundary inside a quadrant.
+const TAN_22_5: f64 = 0.414_213_562_373_095_03; // √2 − 1
+
+/// The code sector (0 to 15) containing direction `(dx, dy)` from a marker's centre, in the
+/// marker's own frame: sector `k` spans the angles `[k, k + 1) · 22.5°` from +x towards +y,
+/// and bit `k` of a codeword is its colour. The zero direction is sector 0.
+///
+/// Equivalent to `floor(atan2(dy, dx) mod 2π / 22.5°)` but about ten times cheaper: the
+/// quadrant comes from signs, a quarter-turn rotation (exact in floating point) brings the
+/// direction into the first quadrant, and two comparisons against the boundaries at 22.5°, 45°
+/// and 67.5° finish the job. The generator and the detector's model fit share it, so they agree
+/// on every boundary to the last bit.
+pub fn sector_of(dx: f64, dy: f64) -> usize {
+    const _: () = assert!(N_SECTORS == 16, "the quadrant decomposition assumes 16 sectors");
+    let (quadrant, x, y) = if dy >= 0.0 && dx > 0.0 {
+        (0, dx, dy)
+    } else if dx <= 0.0 && dy > 0.0 {
+        (1, dy, -dx)
+    } else if dy <= 0.0 && dx < 0.0 {
+        (2, -dx, -dy)
+    } else if dx >= 0.0 && dy < 0.0 {
+        (3, -dy, dx)
+    } else {
+        return 0;
+    };
+    // Now x > 0 and y >= 0; the angle is in [0°, 90°).
+    let within =
+        if y < x { usize::from(y >= TAN_22_5 * x) } else { 2 + usize::from(x <= TAN_22_5 * y) };
+    4 * quadrant + within
+}
+
 /// Name of the built-in codebook, as written in board specs.
 pub const BUILTIN_NAME: &str = "annulus16";
 

@@ -99,3 +99,17 @@ proptest! {
         prop_assert_eq!(matches, vec![idx]);
     }
 }
+
+proptest! {
+    #[test]
+    fn sector_of_matches_atan2(angle in 0.0f64..std::f64::consts::TAU, r in 1e-6f64..1e3) {
+        let sector_rad = std::f64::consts::TAU / N_SECTORS as f64;
+        let (dx, dy) = (r * angle.cos(), r * angle.sin());
+        let by_atan =
+            (dy.atan2(dx).rem_euclid(std::f64::consts::TAU) / sector_rad) as usize % N_SECTORS;
+        // Directions within rounding of a boundary may fall either way; skip them.
+        let frac = (angle / sector_rad).fract();
+        prop_assume!(frac > 1e-9 && frac < 1.0 - 1e-9);
+        prop_assert_eq!(sector_of(dx, dy), by_atan);
+    }
+}

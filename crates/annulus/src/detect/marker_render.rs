@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use rustfft::num_complex::Complex32;
 
-use crate::codebook::N_SECTORS;
+use crate::codebook::{N_SECTORS, sector_of};
 use crate::geometry::Homography;
 
 use super::model::MarkerModel;
@@ -335,29 +335,6 @@ const BOUNDARY_NORMALS: [[f64; 2]; N_SECTORS] = {
     }
     out
 };
-
-/// Tangent of 22.5°, the first sector boundary inside a quadrant.
-const TAN_22_5: f64 = 0.414_213_562_373_095_03; // √2 − 1
-
-/// The code sector (0 to 15) containing direction `(dx, dy)`, sector `k` spanning the angles
-/// `[k, k + 1) · 22.5°` from +x towards +y: the quadrant from the signs, then two comparisons
-/// within it, with no trigonometry.
-fn sector_of(dx: f64, dy: f64) -> usize {
-    let (quadrant, x, y) = if dy >= 0.0 && dx > 0.0 {
-        (0, dx, dy)
-    } else if dx <= 0.0 && dy > 0.0 {
-        (1, dy, -dx)
-    } else if dy <= 0.0 && dx < 0.0 {
-        (2, -dx, -dy)
-    } else if dx >= 0.0 && dy < 0.0 {
-        (3, -dy, dx)
-    } else {
-        return 0;
-    };
-    let within =
-        if y < x { usize::from(y >= TAN_22_5 * x) } else { 2 + usize::from(x <= TAN_22_5 * y) };
-    4 * quadrant + within
-}
 
 /// The fraction of a unit pixel on the side `nᵀ(y − centre) < t` of a straight edge with unit
 /// normal `n = (±a, ±b)`: the distribution function at `t` of the sum of two uniform variables
