@@ -64,7 +64,7 @@ fn shows_every_value_old_to_new() {
     assert_eq!(
         lines,
         [
-            "~ instructions a 1 000 000 → 1 012 345 (+1.23 %)",
+            "~ instructions a 1,000,000 → 1,012,345 (+1.23 %)",
             "+ instructions b 7 (new)",
             "warm allocations a 12 (96 B) (unchanged)",
             "accuracy reference center_bias_px (-0.0015, +0.0000) (unchanged)",

@@ -294,7 +294,7 @@ mod tests {
         assert_eq!(rows[0].verdict, Verdict::Pass, "{rows:?}");
         assert_eq!(rows[0].delta, "+2.00 %");
         assert_eq!(rows[1].verdict, Verdict::Fail);
-        assert!(rows[1].message.as_deref().unwrap().contains("b: 1 020 001 instructions"));
+        assert!(rows[1].message.as_deref().unwrap().contains("b: 1,020,001 instructions"));
         let gain = instruction_rows(&base[..1], &[instr("a", 900_000)]);
         assert_eq!(gain[0].verdict, Verdict::Warn, "a gain is worth blessing");
     }
