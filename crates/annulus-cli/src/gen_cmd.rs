@@ -57,6 +57,7 @@ fn describe(board: &Board) -> String {
     let spec = board.spec();
     let [w, h] = board.page_size_mm();
     let lattice = match spec.lattice.kind {
+        LatticeKind::Hex if spec.lattice.short_odd_rows => "hex, odd rows one shorter",
         LatticeKind::Hex => "hex",
         LatticeKind::Rect => "rect",
     };

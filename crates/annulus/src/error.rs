@@ -56,6 +56,14 @@ pub enum Error {
         /// The accepted range, in words.
         expected: &'static str,
     },
+    /// A setting that does not apply to the rest of the spec.
+    #[error("`{field}` does not apply here: {reason}")]
+    NotApplicable {
+        /// Dotted path of the field.
+        field: &'static str,
+        /// Why, in words.
+        reason: &'static str,
+    },
     /// Two concentric parts of the marker overlap radially.
     #[error(
         "`{inner}` reaches out to radius {inner_edge_mm} mm, past the inner edge of `{outer}` \
@@ -207,11 +215,15 @@ pub enum CodewordDefect {
     /// The word's complement is a rotation of an earlier word in the list.
     #[error(
         "is an inverted rotation of `coding.codewords[{0}]`, so the two markers cannot be told \
-         apart when polarity is unknown"
+         apart when polarity is unknown (set `coding.polarity = \"as_printed\"` if the band \
+         is never read inverted)"
     )]
     InvertedRotationOf(usize),
     /// The word's complement is one of its own rotations.
-    #[error("is its own inverse under rotation, so its polarity cannot be read")]
+    #[error(
+        "is its own inverse under rotation, so its polarity cannot be read (set \
+         `coding.polarity = \"as_printed\"` if the band is never read inverted)"
+    )]
     SelfInverse,
 }
 

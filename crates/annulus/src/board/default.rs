@@ -12,8 +12,8 @@
 //! its 16 sectors (about 4 px of arc each at 32 px) are what blur destroys first.
 
 use super::spec::{
-    Annulus, BoardSpec, CodingSpec, DEFAULT_MARGIN_MM, LatticeKind, LatticeSpec, MarkerSpec,
-    SCHEMA_VERSION,
+    Annulus, BoardSpec, CodePolarity, CodingSpec, DEFAULT_MARGIN_MM, LatticeKind, LatticeSpec,
+    MarkerSpec, SCHEMA_VERSION,
 };
 use crate::codebook;
 
@@ -22,7 +22,13 @@ pub(super) fn builtin_spec() -> BoardSpec {
     BoardSpec {
         schema: SCHEMA_VERSION,
         name: "annulus-default".to_owned(),
-        lattice: LatticeSpec { kind: LatticeKind::Hex, rows: 13, cols: 15, pitch_mm: 16.0 },
+        lattice: LatticeSpec {
+            kind: LatticeKind::Hex,
+            rows: 13,
+            cols: 15,
+            pitch_mm: 16.0,
+            short_odd_rows: false,
+        },
         marker: MarkerSpec {
             outer_ring: Annulus { radius_mm: 3.6, width_mm: 0.8 },
             code_band: Annulus { radius_mm: 2.5, width_mm: 1.0 },
@@ -32,6 +38,7 @@ pub(super) fn builtin_spec() -> BoardSpec {
             codebook: Some(codebook::BUILTIN_NAME.to_owned()),
             first_id: 0,
             codewords: None,
+            polarity: CodePolarity::Either,
         },
         margin_mm: DEFAULT_MARGIN_MM,
     }

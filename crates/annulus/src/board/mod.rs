@@ -9,7 +9,9 @@
 //! # Lattices
 //! A rect lattice puts marker `(row, col)` at `(col · pitch, row · pitch)`. A hex lattice puts it
 //! at `((col + ½·(row mod 2)) · pitch, row · pitch · √3/2)`: odd rows shift right by half a pitch,
-//! and every inner marker has six neighbours at exactly `pitch`.
+//! and every inner marker has six neighbours at exactly `pitch`. With `short_odd_rows` a hex
+//! lattice's odd rows stop one marker early (`cols − 1` markers), so both side edges are
+//! straight; the other markers keep their positions.
 //!
 //! Markers are numbered in row-major order; a marker's ID is its index plus the coding's
 //! `first_id`. The page is the markers' bounding box grown by `margin_mm` on every side.
@@ -27,8 +29,8 @@ use crate::codebook;
 use crate::error::{Format, Result};
 
 pub use spec::{
-    Annulus, BoardSpec, CodingSpec, DEFAULT_MARGIN_MM, LatticeKind, LatticeSpec, MarkerSpec,
-    SCHEMA_VERSION,
+    Annulus, BoardSpec, CodePolarity, CodingSpec, DEFAULT_MARGIN_MM, LatticeKind, LatticeSpec,
+    MarkerSpec, SCHEMA_VERSION,
 };
 pub use validate::MAX_MARKERS;
 
@@ -151,7 +153,7 @@ impl Board {
     pub fn nearest_marker(&self, xy_board_mm: [f64; 2]) -> usize {
         let lattice = &self.spec.lattice;
         let [x, y] = xy_board_mm;
-        let (rows, cols) = (i64::from(lattice.rows), i64::from(lattice.cols));
+        let rows = i64::from(lattice.rows);
         let row_step = match lattice.kind {
             LatticeKind::Hex => HEX_ROW_STEP * lattice.pitch_mm,
             LatticeKind::Rect => lattice.pitch_mm,
@@ -163,10 +165,13 @@ impl Board {
         let nearest_row = ((y / row_step + 0.5) as i64).clamp(0, rows - 1);
         let mut best = (f64::INFINITY, 0usize);
         for row in (nearest_row - 1).max(0)..=(nearest_row + 1).min(rows - 1) {
-            let shift = self.row_shift_mm(row as u32);
-            let col = (((x - shift) / lattice.pitch_mm + 0.5) as i64).clamp(0, cols - 1);
-            let idx = (row * cols + col) as usize;
-            // Invariant: row < rows and col < cols, so idx indexes the row-major marker list.
+            let row = row as u32;
+            let shift = self.row_shift_mm(row);
+            let last_col = i64::from(row_len(lattice, row)) - 1;
+            let col = (((x - shift) / lattice.pitch_mm + 0.5) as i64).clamp(0, last_col);
+            let idx = row_start(lattice, row) + col as usize;
+            // Invariant: row < rows and col < row_len(row), so idx indexes the row-major
+            // marker list.
             let [mx, my] = self.markers[idx].xy_board_mm;
             let d2 = (x - mx).powi(2) + (y - my).powi(2);
             if d2 < best.0 {
@@ -203,6 +208,24 @@ impl From<Board> for BoardSpec {
     }
 }
 
+/// Number of markers in row `row`.
+fn row_len(lattice: &LatticeSpec, row: u32) -> u32 {
+    if lattice.short_odd_rows && row % 2 == 1 { lattice.cols - 1 } else { lattice.cols }
+}
+
+/// Index of the first marker of row `row` in the row-major list.
+fn row_start(lattice: &LatticeSpec, row: u32) -> usize {
+    let (pairs, odd) = (row as usize / 2, row as usize % 2);
+    let pair_len = row_len(lattice, 0) as usize + row_len(lattice, 1) as usize;
+    pairs * pair_len + odd * row_len(lattice, 0) as usize
+}
+
+/// Number of markers on the lattice, without overflow for any row and column count.
+pub(crate) fn n_markers(lattice: &LatticeSpec) -> u64 {
+    let (rows, cols) = (u64::from(lattice.rows), u64::from(lattice.cols));
+    if lattice.short_odd_rows { rows * cols - rows / 2 } else { rows * cols }
+}
+
 /// Positions and codewords of every marker of a validated spec.
 fn layout(spec: &BoardSpec) -> Vec<Marker> {
     let lattice = &spec.lattice;
@@ -214,9 +237,9 @@ fn layout(spec: &BoardSpec) -> Vec<Marker> {
         CodingSpec::Coded { codewords: Some(words), .. } => (0, Some(words.as_slice())),
         CodingSpec::Coded { .. } | CodingSpec::Plain => (0, None),
     };
-    let mut markers = Vec::with_capacity(lattice.rows as usize * lattice.cols as usize);
+    let mut markers = Vec::with_capacity(n_markers(lattice) as usize);
     for row in 0..lattice.rows {
-        for col in 0..lattice.cols {
+        for col in 0..row_len(lattice, row) {
             let idx = markers.len();
             let (x, y) = match lattice.kind {
                 LatticeKind::Hex => (

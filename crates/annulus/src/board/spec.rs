@@ -46,6 +46,10 @@ pub struct LatticeSpec {
     pub cols: u32,
     /// Distance between neighbouring marker centres.
     pub pitch_mm: f64,
+    /// Hex only: odd rows hold `cols − 1` markers instead of `cols`, so that both side edges
+    /// of the board are straight (rows of 14, 13, 14, … markers). Default `false`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub short_odd_rows: bool,
 }
 
 /// Lattice arrangements.
@@ -111,10 +115,35 @@ pub enum CodingSpec {
         /// ID `i`. Bit `k` is sector `k` (see [`crate::codebook`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         codewords: Option<Vec<u16>>,
+        /// Which polarities of the code band the detector accepts. Default
+        /// [`CodePolarity::Either`].
+        #[serde(default, skip_serializing_if = "CodePolarity::is_default")]
+        polarity: CodePolarity,
     },
     /// Markers have an empty code band; IDs are the row-major lattice index and must come from
     /// the geometry.
     Plain,
+}
+
+/// Which polarities of a code band a reader accepts, relative to the polarity of the rings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodePolarity {
+    /// The band may also be read inverted (dark and light sectors swapped while the rings keep
+    /// their polarity), as when a print process inverts only the fill. Words must then stay
+    /// distinct from every rotation of every word's complement, their own included.
+    #[default]
+    Either,
+    /// The band is read only in the polarity the rings show. Words need only be distinct under
+    /// rotation, which admits codebooks that are not closed under inversion (such as those of
+    /// other ring-marker systems).
+    AsPrinted,
+}
+
+impl CodePolarity {
+    fn is_default(&self) -> bool {
+        *self == Self::Either
+    }
 }
 
 impl BoardSpec {
@@ -142,6 +171,10 @@ impl BoardSpec {
 
 fn default_margin_mm() -> f64 {
     DEFAULT_MARGIN_MM
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 fn is_zero(value: &u32) -> bool {

@@ -14,6 +14,16 @@ fn spec_with(edit: impl FnOnce(&mut BoardSpec)) -> BoardSpec {
     spec
 }
 
+/// A 1 × 3 board with explicit codewords, read in `polarity`.
+fn explicit_spec(words: Vec<u16>, polarity: CodePolarity) -> BoardSpec {
+    spec_with(|s| {
+        s.lattice.rows = 1;
+        s.lattice.cols = 3;
+        s.coding =
+            CodingSpec::Coded { codebook: None, first_id: 0, codewords: Some(words), polarity };
+    })
+}
+
 fn error_of(edit: impl FnOnce(&mut BoardSpec)) -> Error {
     match Board::from_spec(spec_with(edit)) {
         Ok(_) => panic!("the edited spec was accepted"),
@@ -78,8 +88,12 @@ fn hex_neighbours_are_one_pitch_apart() {
 #[test]
 fn marker_by_id_respects_first_id() {
     let spec = spec_with(|s| {
-        s.coding =
-            CodingSpec::Coded { codebook: Some("annulus16".into()), first_id: 500, codewords: None }
+        s.coding = CodingSpec::Coded {
+            codebook: Some("annulus16".into()),
+            first_id: 500,
+            codewords: None,
+            polarity: Default::default(),
+        }
     });
     let board = Board::from_spec(spec).expect("valid");
     assert_eq!(board.marker_by_id(500).map(|m| m.row), Some(0));
@@ -179,17 +193,31 @@ fn coding_errors_are_typed() {
         Error::TooFewCodewords { field: "coding.codebook", n_markers: 1200, n_codewords: 1001 }
     );
     let e = error_of(|s| {
-        s.coding =
-            CodingSpec::Coded { codebook: Some("annulus16".into()), first_id: 900, codewords: None }
+        s.coding = CodingSpec::Coded {
+            codebook: Some("annulus16".into()),
+            first_id: 900,
+            codewords: None,
+            polarity: CodePolarity::Either,
+        }
     });
     assert!(matches!(e, Error::TooFewCodewords { n_codewords: 101, .. }), "{e}");
     let e = error_of(|s| {
-        s.coding =
-            CodingSpec::Coded { codebook: Some("aruco".into()), first_id: 0, codewords: None }
+        s.coding = CodingSpec::Coded {
+            codebook: Some("aruco".into()),
+            first_id: 0,
+            codewords: None,
+            polarity: CodePolarity::Either,
+        }
     });
     assert!(e.to_string().contains("\"aruco\""), "{e}");
-    let e =
-        error_of(|s| s.coding = CodingSpec::Coded { codebook: None, first_id: 0, codewords: None });
+    let e = error_of(|s| {
+        s.coding = CodingSpec::Coded {
+            codebook: None,
+            first_id: 0,
+            codewords: None,
+            polarity: CodePolarity::Either,
+        }
+    });
     assert_eq!(e, Error::CodewordSource);
     let e = error_of(|s| s.lattice.rows = 200_000);
     assert_eq!(e, Error::TooManyMarkers { n_markers: 3_000_000, max: MAX_MARKERS });
@@ -197,13 +225,7 @@ fn coding_errors_are_typed() {
 
 #[test]
 fn explicit_codewords_are_checked() {
-    let explicit = |words: Vec<u16>| {
-        spec_with(|s| {
-            s.lattice.rows = 1;
-            s.lattice.cols = 3;
-            s.coding = CodingSpec::Coded { codebook: None, first_id: 0, codewords: Some(words) };
-        })
-    };
+    let explicit = |words: Vec<u16>| explicit_spec(words, CodePolarity::Either);
     let ok = Board::from_spec(explicit(vec![0x000f, 0x003f, 0x0017])).expect("valid");
     assert_eq!(ok.markers()[2].codeword, Some(0x0017));
     let defect = |words| match Board::from_spec(explicit(words)) {
@@ -238,6 +260,90 @@ fn canonical_json_round_trips() {
     assert_eq!(Board::parse(&json, Format::Json), Ok(board));
 }
 
+#[test]
+fn short_odd_rows_drop_the_last_marker_of_odd_rows() {
+    let board = Board::from_spec(spec_with(|s| {
+        s.lattice.rows = 3;
+        s.lattice.cols = 4;
+        s.lattice.short_odd_rows = true;
+    }))
+    .expect("valid");
+    let cells: Vec<(u32, u32, u32)> =
+        board.markers().iter().map(|m| (m.id, m.row, m.col)).collect();
+    let rows = [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2];
+    let cols = [0, 1, 2, 3, 0, 1, 2, 0, 1, 2, 3];
+    let expected: Vec<(u32, u32, u32)> =
+        (0..11).map(|i| (i, rows[i as usize], cols[i as usize])).collect();
+    assert_eq!(cells, expected);
+    // The odd row keeps its half-pitch shift, so its last marker is inside the even rows' span.
+    let last_odd = board.markers()[6].xy_board_mm;
+    assert!(
+        (last_odd[0] - 2.5 * 16.0).abs() < 1e-12
+            && (last_odd[1] - 16.0 * 0.75f64.sqrt()).abs() < 1e-12
+    );
+    assert_eq!(board.marker_by_id(7).map(|m| (m.row, m.col)), Some((2, 0)));
+    // Both side edges are straight: the page is as wide as an even row.
+    assert!((board.page_size_mm()[0] - (3.0 * 16.0 + 2.0 * (4.0 + 8.0))).abs() < 1e-12);
+    let spec = board.spec();
+    assert_eq!(Board::parse(&spec.to_toml(), Format::Toml).map(|b| b.markers().len()), Ok(11));
+    assert!(spec.to_json().contains("\"short_odd_rows\": true"));
+    assert!(!Board::builtin().to_json().contains("short_odd_rows"), "false is left out");
+}
+
+#[test]
+fn short_odd_rows_need_a_hex_lattice_of_two_columns() {
+    let e = error_of(|s| {
+        s.lattice.kind = LatticeKind::Rect;
+        s.lattice.short_odd_rows = true;
+    });
+    assert!(matches!(e, Error::NotApplicable { field: "lattice.short_odd_rows", .. }), "{e}");
+    let e = error_of(|s| {
+        s.lattice.cols = 1;
+        s.lattice.short_odd_rows = true;
+    });
+    assert!(matches!(e, Error::OutOfRange { field: "lattice.cols", .. }), "{e}");
+    // The codebook must cover the shorter lattice only: 13 rows of 15 and 14 make 188 markers.
+    let board = Board::from_spec(spec_with(|s| s.lattice.short_odd_rows = true)).expect("valid");
+    assert_eq!(board.markers().len(), 7 * 15 + 6 * 14);
+}
+
+#[test]
+fn as_printed_polarity_admits_words_that_are_not_inversion_safe() {
+    let inverted_pair = vec![0x000f, 0xfff0, 0x0017];
+    let self_inverse = vec![0x000f, 0x00ff, 0x0017];
+    let e = Board::from_spec(explicit_spec(inverted_pair.clone(), CodePolarity::Either))
+        .expect_err("unsafe under inversion");
+    assert!(e.to_string().contains("as_printed"), "the message names the way out: {e}");
+    assert!(Board::from_spec(explicit_spec(self_inverse.clone(), CodePolarity::Either)).is_err());
+    for words in [inverted_pair, self_inverse] {
+        let board = Board::from_spec(explicit_spec(words, CodePolarity::AsPrinted)).expect("valid");
+        assert!(board.to_json().contains("\"polarity\": \"as_printed\""));
+        assert_eq!(Board::parse(&board.spec().to_toml(), Format::Toml).as_ref(), Ok(&board));
+    }
+    // Rotations stay forbidden in either polarity.
+    let e = Board::from_spec(explicit_spec(vec![0x000f, 0x00f0, 0x0017], CodePolarity::AsPrinted));
+    assert!(matches!(e, Err(Error::BadCodeword { defect: CodewordDefect::RotationOf(0), .. })));
+}
+
+#[test]
+fn parts_designed_flush_may_differ_in_the_last_bits() {
+    // The edges of a band between two rings, converted from single precision as another
+    // system's spec would be: flush in intent, a few ulps apart in f64.
+    let (ring_w, outer_r, inner_r) = (f64::from(1.152f32), f64::from(4.8f32), f64::from(3.2f32));
+    let (band_in, band_out) = (inner_r + ring_w / 2.0, outer_r - ring_w / 2.0);
+    let board = Board::from_spec(spec_with(|s| {
+        s.marker.outer_ring = Annulus { radius_mm: outer_r, width_mm: ring_w };
+        s.marker.inner_ring = Annulus { radius_mm: inner_r, width_mm: ring_w };
+        s.marker.code_band = Annulus {
+            radius_mm: 0.5 * (band_in + band_out),
+            width_mm: (band_out - band_in) * (1.0 + 1e-12),
+        };
+    }));
+    assert!(board.is_ok(), "{board:?}");
+    let e = error_of(|s| s.marker.code_band.width_mm += 0.5);
+    assert!(matches!(e, Error::PartsOverlap { .. }), "a real overlap is still refused: {e}");
+}
+
 fn arb_spec() -> impl Strategy<Value = BoardSpec> {
     (
         prop::bool::ANY,
@@ -247,9 +353,11 @@ fn arb_spec() -> impl Strategy<Value = BoardSpec> {
         1.0f64..50.0,
         prop::bool::ANY,
         0.0f64..20.0,
+        prop::bool::ANY,
     )
         .prop_map(
-            |(hex, rows, cols, (outer_frac, w_out, w_band, w_in), pitch, coded, margin)| {
+            |(hex, rows, cols, (outer_frac, w_out, w_band, w_in), pitch, coded, margin, short)| {
+                let short_odd_rows = hex && short;
                 // Build nested parts from the outside in, so that every spec is valid.
                 let outer_edge = 0.45 * pitch * outer_frac;
                 let outer_ring = Annulus {
@@ -270,8 +378,9 @@ fn arb_spec() -> impl Strategy<Value = BoardSpec> {
                     lattice: LatticeSpec {
                         kind: if hex { LatticeKind::Hex } else { LatticeKind::Rect },
                         rows,
-                        cols,
+                        cols: if short_odd_rows { cols.max(2) } else { cols },
                         pitch_mm: pitch,
+                        short_odd_rows,
                     },
                     marker: MarkerSpec { outer_ring, code_band, inner_ring },
                     coding: if coded {
@@ -279,6 +388,7 @@ fn arb_spec() -> impl Strategy<Value = BoardSpec> {
                             codebook: Some("annulus16".into()),
                             first_id: 3,
                             codewords: None,
+                            polarity: CodePolarity::Either,
                         }
                     } else {
                         CodingSpec::Plain

@@ -7,9 +7,15 @@
 
 use std::collections::HashMap;
 
-use super::spec::{BoardSpec, CodingSpec, SCHEMA_VERSION};
+use super::spec::{BoardSpec, CodePolarity, CodingSpec, LatticeKind, SCHEMA_VERSION};
 use crate::codebook;
 use crate::error::{CodewordDefect, Error, Result};
+
+/// How far concentric parts may overlap and still count as touching: a part's edges are
+/// derived as `radius ± width / 2`, so two parts designed flush can disagree in the last bits
+/// (and specs converted from single precision in the last micrometre's fraction). A nanometre
+/// is far below anything printable.
+const TOUCH_TOLERANCE_MM: f64 = 1e-6;
 
 /// The most markers a board may have: far beyond any printable target, small enough that a
 /// mistyped row count cannot exhaust memory.
@@ -27,7 +33,7 @@ pub(super) fn validate(spec: &BoardSpec) -> Result<()> {
     validate_name(&spec.name)?;
     validate_lattice(spec)?;
     validate_marker(spec)?;
-    let n_markers = usize::try_from(u64::from(spec.lattice.rows) * u64::from(spec.lattice.cols))
+    let n_markers = usize::try_from(super::n_markers(&spec.lattice))
         .map_err(|_| Error::TooManyMarkers { n_markers: u64::MAX, max: MAX_MARKERS })?;
     validate_coding(&spec.coding, n_markers)
 }
@@ -47,7 +53,22 @@ fn validate_lattice(spec: &BoardSpec) -> Result<()> {
             return Err(Error::OutOfRange { field, value: 0.0, expected: "at least 1" });
         }
     }
-    let n_markers = u64::from(lattice.rows) * u64::from(lattice.cols);
+    if lattice.short_odd_rows {
+        if lattice.kind != LatticeKind::Hex {
+            return Err(Error::NotApplicable {
+                field: "lattice.short_odd_rows",
+                reason: "only a hex lattice (`lattice.kind = \"hex\"`) has shifted odd rows",
+            });
+        }
+        if lattice.cols < 2 {
+            return Err(Error::OutOfRange {
+                field: "lattice.cols",
+                value: f64::from(lattice.cols),
+                expected: "at least 2 with `short_odd_rows`, so odd rows keep a marker",
+            });
+        }
+    }
+    let n_markers = super::n_markers(lattice);
     if n_markers > MAX_MARKERS {
         return Err(Error::TooManyMarkers { n_markers, max: MAX_MARKERS });
     }
@@ -98,7 +119,7 @@ fn validate_marker(spec: &BoardSpec) -> Result<()> {
     }
     for pair in parts.windows(2) {
         let [(inner, _, _, a), (outer, _, _, b)] = pair else { continue };
-        if a.outer_edge_mm() > b.inner_edge_mm() {
+        if a.outer_edge_mm() > b.inner_edge_mm() + TOUCH_TOLERANCE_MM {
             return Err(Error::PartsOverlap {
                 inner,
                 inner_edge_mm: a.outer_edge_mm(),
@@ -116,7 +137,7 @@ fn validate_marker(spec: &BoardSpec) -> Result<()> {
 }
 
 fn validate_coding(coding: &CodingSpec, n_markers: usize) -> Result<()> {
-    let CodingSpec::Coded { codebook: book_name, first_id, codewords } = coding else {
+    let CodingSpec::Coded { codebook: book_name, first_id, codewords, polarity } = coding else {
         return Ok(());
     };
     match (book_name, codewords) {
@@ -150,15 +171,17 @@ fn validate_coding(coding: &CodingSpec, n_markers: usize) -> Result<()> {
                     n_codewords: words.len(),
                 });
             }
-            validate_codewords(words)
+            validate_codewords(words, *polarity)
         }
         _ => Err(Error::CodewordSource),
     }
 }
 
-/// Every listed word must be readable in any orientation and polarity and distinct from every
-/// other word under rotation and inversion. Runs in linear time by indexing canonical forms.
-fn validate_codewords(words: &[u16]) -> Result<()> {
+/// Every listed word must be readable in any orientation and distinct from every other word
+/// under rotation; with [`CodePolarity::Either`] also under inversion. Runs in linear time by
+/// indexing canonical forms.
+fn validate_codewords(words: &[u16], polarity: CodePolarity) -> Result<()> {
+    let check_inversion = polarity == CodePolarity::Either;
     let mut seen: HashMap<u16, usize> = HashMap::with_capacity(words.len());
     for (index, &word) in words.iter().enumerate() {
         let defect = |defect| Error::BadCodeword { index, word, defect };
@@ -167,13 +190,13 @@ fn validate_codewords(words: &[u16]) -> Result<()> {
         }
         let canonical = codebook::canonical(word);
         let inverted = codebook::canonical(!word);
-        if canonical == inverted {
+        if check_inversion && canonical == inverted {
             return Err(defect(CodewordDefect::SelfInverse));
         }
         if let Some(&earlier) = seen.get(&canonical) {
             return Err(defect(CodewordDefect::RotationOf(earlier)));
         }
-        if let Some(&earlier) = seen.get(&inverted) {
+        if check_inversion && let Some(&earlier) = seen.get(&inverted) {
             return Err(defect(CodewordDefect::InvertedRotationOf(earlier)));
         }
         seen.insert(canonical, index);

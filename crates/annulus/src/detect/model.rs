@@ -7,7 +7,7 @@
 //! polarities, to the marker that prints it; it is a dense 64 K-entry array, so a lookup is one
 //! load and needs no hashing.
 
-use crate::board::{Board, CodingSpec};
+use crate::board::{Board, CodePolarity, CodingSpec};
 use crate::codebook::{self, N_SECTORS};
 
 /// Marker of the code table's empty slots.
@@ -50,13 +50,21 @@ impl MarkerModel {
         let r = spec.outer_ring.outer_edge_mm();
         let mut table = vec![NO_MARKER; 1 << N_SECTORS];
         let coded = matches!(board.spec().coding, CodingSpec::Coded { .. });
+        // A board whose band is read only as printed keeps inverted reads out of the table:
+        // its words need not be distinct under inversion, so an inverted entry could shadow
+        // another marker's word.
+        let polarities: &[bool] = match board.spec().coding {
+            CodingSpec::Coded { polarity: CodePolarity::AsPrinted, .. } => &[false],
+            _ => &[false, true],
+        };
         for (idx, marker) in board.markers().iter().enumerate() {
             let Some(word) = marker.codeword else { continue };
             for rotation in 0..N_SECTORS as u32 {
-                for inverted in [false, true] {
+                for &inverted in polarities {
                     let shown = codebook::rotate(if inverted { !word } else { word }, rotation);
-                    // Board validation guarantees that no two markers share a rotation or an
-                    // inverted rotation, so no slot is written twice.
+                    // Board validation guarantees that no two markers share a rotation (nor,
+                    // when both polarities are read, an inverted rotation), so no slot is
+                    // written twice.
                     table[usize::from(shown)] =
                         (idx as u32) << 8 | u32::from(inverted) << 4 | rotation;
                 }

@@ -497,3 +497,29 @@ fn refinement_measures_a_marker_cut_by_the_image_border() {
     let err = (pose.center[0] - center[0]).hypot(pose.center[1] - center[1]);
     assert!(err < 0.02, "centre off by {err} px");
 }
+
+#[test]
+fn a_board_read_as_printed_never_matches_an_inverted_word() {
+    use crate::board::{CodePolarity, CodingSpec};
+    // 0x000f and 0xfff0 are each other's complements up to rotation: readable only because
+    // the band's polarity is fixed.
+    let words = vec![0x000f, 0xfff0, 0x0017];
+    let mut spec = Board::builtin().spec().clone();
+    spec.lattice.rows = 1;
+    spec.lattice.cols = 3;
+    spec.coding = CodingSpec::Coded {
+        codebook: None,
+        first_id: 0,
+        codewords: Some(words.clone()),
+        polarity: CodePolarity::AsPrinted,
+    };
+    let model = MarkerModel::new(&Board::from_spec(spec).expect("valid"));
+    for (idx, &word) in words.iter().enumerate() {
+        for k in 0..N_SECTORS as u32 {
+            let hit = model.lookup(crate::codebook::rotate(word, k)).expect("every rotation reads");
+            assert_eq!((hit.marker_idx, hit.rotation, hit.inverted), (idx, k, false));
+        }
+    }
+    // 0x0017's complement is no word's rotation, and inverted reads are not in the table.
+    assert_eq!(model.lookup(!0x0017), None);
+}
