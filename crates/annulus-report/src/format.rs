@@ -3,9 +3,13 @@
 //!
 //! Pixel errors and rates get four decimals (0.1 mpx resolves every threshold, which are whole
 //! hundredths); counts are whole numbers; deltas carry their sign (`+0.0012`, `-0.0030`), and a
-//! delta that is exactly zero prints as `0`. A missing value prints as an en dash. Rust's float
-//! formatting rounds the exact binary value half to even, and does not depend on the locale or
-//! the platform, so the output is deterministic.
+//! delta that is exactly zero prints as `0`. A missing value prints as an en dash.
+//!
+//! Sizes print in binary units with one decimal (`512 B`, `14.1 MiB`), each in the largest unit
+//! that keeps it at least 1 after rounding.
+//!
+//! Rust's float formatting rounds the exact binary value half to even, and does not depend on
+//! the locale or the platform, so the output is deterministic.
 
 #[cfg(test)]
 mod tests;
@@ -44,4 +48,28 @@ pub(crate) fn with_unit(v: Option<f64>, unit: &str) -> String {
         Some(_) if unit != crate::metrics::UNIT_RATIO => format!("{} {unit}", value(v, unit)),
         _ => value(v, unit),
     }
+}
+
+/// Binary units of a size, smallest first.
+const BYTE_UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+
+/// A size in bytes: whole bytes below 1 KiB, else one decimal in the largest binary unit that
+/// keeps the printed value below 1024 (`1023 B`, `1.0 KiB`, `14.1 MiB`; 1,048,575 B prints as
+/// `1.0 MiB`, never `1024.0 KiB`).
+pub(crate) fn bytes(n: u64) -> String {
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    // Sizes far below 2⁵³ bytes convert exactly; larger ones are rounded far below a printed
+    // decimal.
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 1;
+    // The printed text decides, so that rounding up to 1024.0 moves to the next unit.
+    while unit + 1 < BYTE_UNITS.len()
+        && format!("{value:.1}").parse::<f64>().is_ok_and(|v| v >= 1024.0)
+    {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", BYTE_UNITS[unit])
 }

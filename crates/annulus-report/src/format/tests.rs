@@ -1,4 +1,5 @@
-//! Tests of number formatting: fixed decimals, signed deltas, a bare zero, the dash.
+//! Tests of number formatting: fixed decimals, signed deltas, a bare zero, the dash, and the
+//! sizes at their boundaries.
 
 use super::*;
 
@@ -32,4 +33,17 @@ fn sentences_carry_the_unit_except_for_rates() {
     assert_eq!(with_unit(Some(0.5), "ratio"), "0.5000");
     assert_eq!(with_unit(Some(2.0), "markers"), "2 markers");
     assert_eq!(with_unit(None, "px"), "–");
+}
+
+#[test]
+fn sizes_change_unit_where_the_printed_value_reaches_1024() {
+    assert_eq!(bytes(0), "0 B");
+    assert_eq!(bytes(1023), "1023 B");
+    assert_eq!(bytes(1024), "1.0 KiB");
+    assert_eq!(bytes(1536), "1.5 KiB");
+    assert_eq!(bytes(1024 * 1024 - 52), "1023.9 KiB");
+    assert_eq!(bytes(1024 * 1024 - 1), "1.0 MiB", "1023.999 KiB would print as 1024.0 KiB");
+    assert_eq!(bytes(14_784_921), "14.1 MiB");
+    assert_eq!(bytes(1 << 30), "1.0 GiB");
+    assert_eq!(bytes(u64::MAX), "16777216.0 TiB", "the largest unit takes what is left");
 }
