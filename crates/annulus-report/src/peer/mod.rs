@@ -4,7 +4,14 @@
 //! per perf scenario.
 //!
 //! The caller (xtask) runs the detectors, scores them with `annulus-score` and builds a
-//! [`PeerRun`]; [`peer_json`] writes it as `peer.json`.
+//! [`PeerRun`]; this module only renders it, purely (no I/O, no clock):
+//!
+//! | output | function | reader |
+//! |---|---|---|
+//! | `peer-report.md` | [`peer_markdown`] | reviewers: provenance, headline, a table per gate, own board, speed and memory, method and honesty notes |
+//! | headline between markers in `README.md` and `docs/performance/PEERS.md` | [`peer_headline_markdown`] | everyone: a caption and a small fixed table |
+//! | `peer.json` | [`peer_json`] | tools: the whole [`PeerRun`], one object per detector keyed `annulus`, `annulus_auto`, `ringgrid` |
+//! | terminal | [`peer_terminal_table`] | the engineer running `cargo xtask peer` |
 //!
 //! # Detectors
 //! `annulus` is given the true marker diameter, the hint ringgrid gets on its fast path;
@@ -19,16 +26,22 @@
 //! Medians are nearest rank; intervals are distribution-free 95 % intervals from order
 //! statistics, absent below six samples; the time ratio is the median of per-round ratios
 //! ringgrid / annulus. The definitions are in [`TimeStats`] and [`TimeRatio`]'s module,
-//! `peer::ratio`.
+//! `peer::ratio`, and printed in the report's method section.
 
+mod cells;
+mod document;
 mod json;
+mod markdown;
 mod model;
 mod ratio;
+mod terminal;
 
 pub use json::peer_json;
+pub use markdown::{peer_headline_markdown, peer_markdown};
 pub use model::{
     Allocations, DetectorId, DetectorStatus, MAX_CDF_POINTS, PEER_SCHEMA_VERSION,
     PeerDetectorScore, PeerGate, PeerImageError, PeerMachine, PeerMetrics, PeerPerf,
     PeerProvenance, PeerRun, PeerTiming, TimeRatios,
 };
 pub use ratio::{CONFIDENCE, MIN_SAMPLES_FOR_CI, TimeRatio, TimeStats};
+pub use terminal::peer_terminal_table;
