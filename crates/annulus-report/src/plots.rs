@@ -1,6 +1,7 @@
-//! The report's plots, as inline SVG: the centre-error distribution, and recall and mean
-//! centre error per image. Each plot draws any number of series, each in its own [`Look`]: the
-//! accuracy report draws a baseline and a run.
+//! The reports' plots, as inline SVG: the centre-error distribution, recall and mean centre
+//! error per image, and medians with their confidence intervals. Each plot draws any number of
+//! series, each in its own [`Look`]: the accuracy report draws a baseline and a run, the peer
+//! report one series per detector.
 
 #[cfg(test)]
 mod tests;
@@ -226,6 +227,97 @@ fn step_path(area: &Area, x: &Axis, y: &Axis, sorted: &[f64]) -> String {
         d.push_str(&format!("{px} {py}"));
     }
     d
+}
+
+/// One category of [`medians`]: a median with its interval.
+pub(crate) struct Median {
+    /// The category's name on the x axis, e.g. `ringgrid`.
+    pub(crate) label: String,
+    /// The median, in the chart's unit; `None` when nothing was measured.
+    pub(crate) median: Option<f64>,
+    /// The interval drawn as a whisker; `None` when there is none.
+    pub(crate) interval: Option<[f64; 2]>,
+    /// Lines of text centred above the whisker, or in the category's place when there is no
+    /// median: short ones, as a category is about 180 px wide.
+    pub(crate) caption: Vec<String>,
+    /// How the point and whisker are drawn.
+    pub(crate) look: Look,
+}
+
+/// Half the width of a whisker's end caps.
+const CAP_HALF_WIDTH_PX: f64 = 6.0;
+
+/// How far above the highest whisker the median chart's axis reaches, as a factor: room for
+/// two lines of caption above it (at least 20 % of the panel, 40 px).
+const CAPTION_HEADROOM: f64 = 1.25;
+
+/// Height of a caption line.
+const LINE_HEIGHT_PX: f64 = 14.0;
+
+/// A median per category (detectors, say) as a point, with its interval as a whisker with end
+/// caps and a caption centred above; the y axis starts at zero so that the points' heights
+/// compare as ratios.
+pub(crate) fn medians(title: &str, y_title: &str, rows: &[Median]) -> String {
+    let top = rows
+        .iter()
+        .flat_map(|r| r.median.into_iter().chain(r.interval.map(|[_, hi]| hi)))
+        .fold(0.0, f64::max);
+    let y = Axis::from_zero(top * CAPTION_HEADROOM);
+    let n = u32::try_from(rows.len()).unwrap_or(u32::MAX).max(1);
+    let x = Axis {
+        min: -0.5,
+        max: f64::from(n) - 0.5,
+        ticks: (0..).zip(rows).map(|(i, r)| (f64::from(i), r.label.clone())).collect(),
+    };
+    let area = Area {
+        left: MARGIN_LEFT_PX,
+        top: MARGIN_TOP_PX,
+        width: WIDTH_PX - MARGIN_LEFT_PX - MARGIN_RIGHT_PX,
+        height: PANEL_HEIGHT_PX,
+    };
+    let mut out = String::new();
+    let height = MARGIN_TOP_PX + PANEL_HEIGHT_PX + MARGIN_BOTTOM_PX;
+    svg::open(&mut out, WIDTH_PX, height, title);
+    svg::axes(&mut out, &area, &x, &y, None, y_title);
+    for (i, row) in (0..).zip(rows) {
+        let cx = area.x(&x, f64::from(i));
+        let Some(median) = row.median else {
+            let middle = area.y(&y, y.max / 2.0);
+            for (k, line) in (0..).zip(&row.caption) {
+                let line_y = middle + f64::from(k) * LINE_HEIGHT_PX;
+                svg::text(&mut out, cx, line_y, "middle", line, true);
+            }
+            continue;
+        };
+        if let Some([lo, hi]) = row.interval {
+            let (y_lo, y_hi) = (num(area.y(&y, lo)), num(area.y(&y, hi)));
+            let (left, right) = (num(cx - CAP_HALF_WIDTH_PX), num(cx + CAP_HALF_WIDTH_PX));
+            let c = num(cx);
+            out.push_str(&format!(
+                "<path d=\"M{c} {y_lo} L{c} {y_hi} M{left} {y_lo} L{right} {y_lo} M{left} {y_hi} \
+                 L{right} {y_hi}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"{}/>\n",
+                row.look.color,
+                row.look.dash_attribute(),
+            ));
+        }
+        let cy = area.y(&y, median);
+        out.push_str(&format!(
+            "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1.5\"/>\n",
+            num(cx),
+            num(cy),
+            row.look.fill(),
+            row.look.color,
+        ));
+        // The caption's last line sits just above the whisker's top (or the point).
+        let above = row.interval.map_or(cy, |[_, hi]| area.y(&y, hi)).min(cy) - 12.0;
+        let n_lines = u32::try_from(row.caption.len()).unwrap_or(u32::MAX);
+        for (k, line) in (1..).zip(&row.caption) {
+            let line_y = above - f64::from(n_lines - k) * LINE_HEIGHT_PX;
+            svg::text(&mut out, cx, line_y, "middle", line, false);
+        }
+    }
+    svg::close(&mut out);
+    out
 }
 
 /// One panel of the per-image plot: where it is, its y axis, and the value it shows.

@@ -11,6 +11,7 @@
 //! | `peer-report.md` | [`peer_markdown`] | reviewers: provenance, headline, a table per gate, own board, speed and memory, method and honesty notes |
 //! | headline between markers in `README.md` and `docs/performance/PEERS.md` | [`peer_headline_markdown`] | everyone: a caption and a small fixed table |
 //! | `peer.json` | [`peer_json`] | tools: the whole [`PeerRun`], one object per detector keyed `annulus`, `annulus_auto`, `ringgrid` |
+//! | `peer-report.html` | [`peer_html`] | a browser: the Markdown's content with centre-error distributions, per-image recall and time charts |
 //! | terminal | [`peer_terminal_table`] | the engineer running `cargo xtask peer` |
 //!
 //! # Detectors
@@ -30,12 +31,14 @@
 
 mod cells;
 mod document;
+mod html;
 mod json;
 mod markdown;
 mod model;
 mod ratio;
 mod terminal;
 
+pub use html::peer_html;
 pub use json::peer_json;
 pub use markdown::{peer_headline_markdown, peer_markdown};
 pub use model::{

@@ -98,3 +98,43 @@ fn three_series_share_each_images_slot_symmetrically() {
         assert!(svg.contains(&format!("cx=\"{x:.2}\" cy=\"34.00\"")), "{x}: {svg}");
     }
 }
+
+#[test]
+fn medians_draw_a_point_and_whisker_per_category_and_say_what_is_missing() {
+    let rows = [
+        Median {
+            label: "annulus".to_owned(),
+            median: Some(2.0),
+            interval: Some([1.5, 2.5]),
+            caption: vec!["2.00 ms".to_owned(), "[1.50, 2.50]".to_owned()],
+            look: AFTER_LOOK,
+        },
+        Median {
+            label: "few".to_owned(),
+            median: Some(1.0),
+            interval: None,
+            caption: vec!["1.00 ms".to_owned(), "no interval".to_owned()],
+            look: BASELINE_LOOK,
+        },
+        Median {
+            label: "ringgrid".to_owned(),
+            median: None,
+            interval: None,
+            caption: vec!["error".to_owned()],
+            look: BASELINE_LOOK,
+        },
+    ];
+    let svg = medians("perf: time per image", "ms", &rows);
+    assert_eq!(svg.matches("<circle").count(), 2, "a point per measured median");
+    assert_eq!(svg.matches("<path").count(), 1, "a whisker only where there is an interval");
+    for label in [
+        ">annulus</text>",
+        ">few</text>",
+        ">ringgrid</text>",
+        ">error</text>",
+        ">[1.50, 2.50]</text>",
+    ] {
+        assert!(svg.contains(label), "{label}: {svg}");
+    }
+    assert!(svg.contains(">3</text>"), "the axis covers the interval, 2.5, with headroom");
+}
