@@ -4,11 +4,13 @@
 //! Plot blocks carry a key the HTML writer resolves: [`ACCURACY_PLOTS`] followed by a gate's
 //! key, or [`PERF_PLOTS`] followed by a perf scenario's name.
 
-use crate::document::{Block, Span, Table, code, left, right, strong, text};
+use crate::document::{Align, Block, Span, Table, code, left, right, strong, text};
 use crate::format::MISSING;
 
 use super::cells::{self, METRIC_ROWS};
-use super::model::{DetectorId, DetectorStatus, PeerGate, PeerPerf, PeerRun};
+use super::model::{
+    DetectorId, DetectorStatus, PeerDetectorScore, PeerGate, PeerMetrics, PeerPerf, PeerRun,
+};
 
 /// The plot key prefix of a gate's accuracy plots.
 pub(crate) const ACCURACY_PLOTS: &str = "accuracy:";
@@ -74,7 +76,7 @@ pub(crate) fn headline(run: &PeerRun) -> Vec<Block> {
     for key in HEADLINE_GATES {
         let gate = run.gate(key);
         let accuracy_row =
-            |label: &str, cell: fn(&super::model::PeerMetrics) -> String| {
+            |label: &str, cell: fn(&PeerMetrics) -> String| {
                 let mut row = vec![vec![code(key), text(format!(" {label}"))]];
                 row.extend(DetectorId::ALL.map(|id| {
                     vec![text(gate.map_or_else(
@@ -116,10 +118,7 @@ pub(crate) fn headline(run: &PeerRun) -> Vec<Block> {
 
 /// A headline accuracy cell: the value, or the detector's status when it has no score, or
 /// "found nothing" where a detector that found nothing has no value.
-fn headline_metric(
-    score: &super::model::PeerDetectorScore,
-    cell: fn(&super::model::PeerMetrics) -> String,
-) -> String {
+fn headline_metric(score: &PeerDetectorScore, cell: fn(&PeerMetrics) -> String) -> String {
     match (&score.status, &score.metrics) {
         (_, Some(m)) => {
             let value = cell(m);
@@ -148,7 +147,7 @@ fn perf_cell(
 }
 
 /// A header with a first column named `first` and one numeric column per detector.
-fn detector_header(first: &str) -> Vec<(String, crate::document::Align)> {
+fn detector_header(first: &str) -> Vec<(String, Align)> {
     let mut header = vec![left(first)];
     header.extend(DetectorId::ALL.map(|id| right(id.as_str())));
     header

@@ -24,10 +24,15 @@
 //! names it under the table.
 //!
 //! # Statistics
-//! Medians are nearest rank; intervals are distribution-free 95 % intervals from order
-//! statistics, absent below six samples; the time ratio is the median of per-round ratios
-//! ringgrid / annulus. The definitions are in [`TimeStats`] and [`TimeRatio`]'s module,
-//! `peer::ratio`, and printed in the report's method section.
+//! - A median is nearest rank: the ⌈n/2⌉-th smallest of n samples, always a measured value.
+//! - Its 95 % interval is `[x₍ₖ₎, x₍ₙ₊₁₋ₖ₎]` of the sorted samples, with the largest k for which
+//!   `P(B ≤ k − 1) ≤ 2.5 %`, B ~ Binomial(n, ½) (Conover §3.2): distribution-free, its exact
+//!   coverage recorded. Below [`MIN_SAMPLES_FOR_CI`] = 6 samples no interval reaches 95 %, and
+//!   none is given.
+//! - [`TimeRatio`] is the median, with the same interval, of the per-round ratios
+//!   `ringgrid_ns[i] / annulus_ns[i]`: pairing by round cancels what both detectors share in a
+//!   round (load, clock), and above 1 means annulus is faster.
+//! - Centre-error percentiles come from `annulus-score` (nearest rank too).
 
 mod cells;
 mod document;
