@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use alloc_count::{CountingAlloc, count_allocs, peak_rss_kib};
 pub use scenario::{
-    ScenarioError, load_scenario, nominal_diameter_px, scenario_path, workspace_root,
+    ScenarioError, load_scenario, nominal_diameter_px, scenario_path, truth_markers, workspace_root,
 };
 
 /// Version of [`ProbeReport`]'s shape; bumped on any incompatible change.

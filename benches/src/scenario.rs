@@ -121,3 +121,22 @@ fn known_scenarios(dir: &Path) -> String {
     names.sort();
     names.join(", ")
 }
+
+/// The scorer's view of the generator's truth: every marker whose centre has an image (a marker
+/// behind the camera is left out), as `annulus-score` matches detections against it. The
+/// measuring tools share this one conversion; the scorer itself cannot, since it must not depend
+/// on the generator.
+pub fn truth_markers(truth: &GroundTruth) -> Vec<annulus_score::TruthMarker> {
+    truth
+        .markers
+        .iter()
+        .filter_map(|m| {
+            Some(annulus_score::TruthMarker {
+                id: m.id,
+                visible: m.visible,
+                center_img_px: m.center_img_px?,
+                xy_board_mm: m.xy_board_mm,
+            })
+        })
+        .collect()
+}

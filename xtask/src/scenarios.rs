@@ -11,8 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use annulus::{Board, Format};
-use annulus_score::TruthMarker;
-use annulus_synth::{GroundTruth, Scenario, Synthesizer};
+use annulus_synth::{Scenario, Synthesizer};
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
@@ -89,21 +88,7 @@ pub fn load(root: &Path, name: &str) -> Result<LoadedScenario> {
     Ok(LoadedScenario { name: name.to_owned(), path, synth, hash })
 }
 
-/// The scorer's view of the generator's truth: every marker whose centre has an image.
-pub fn truth_markers(truth: &GroundTruth) -> Vec<TruthMarker> {
-    truth
-        .markers
-        .iter()
-        .filter_map(|m| {
-            Some(TruthMarker {
-                id: m.id,
-                visible: m.visible,
-                center_img_px: m.center_img_px?,
-                xy_board_mm: m.xy_board_mm,
-            })
-        })
-        .collect()
-}
+pub use annulus_benches::truth_markers;
 
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {

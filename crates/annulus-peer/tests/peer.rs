@@ -8,7 +8,7 @@
 use annulus::{Format, ImageFrame};
 use annulus_peer::report::{BoardSource, RunReport};
 use annulus_peer::{DetectorKind, PeerBoard, RunOptions, ringgrid_default_board, run_scenario};
-use annulus_score::{MatchParams, TruthMarker, match_detections};
+use annulus_score::{MatchParams, match_detections};
 use annulus_synth::{GroundTruth, Scenario, Synthesizer};
 
 /// ringgrid's whole board at about 2.5 px/mm (markers about 27 px across) in a 640 × 512 view;
@@ -51,21 +51,6 @@ sigma = 0.005
     Scenario::parse(&text, Format::Toml).expect("valid scenario")
 }
 
-fn truth_markers(truth: &GroundTruth) -> Vec<TruthMarker> {
-    truth
-        .markers
-        .iter()
-        .filter_map(|m| {
-            Some(TruthMarker {
-                id: m.id,
-                visible: m.visible,
-                center_img_px: m.center_img_px?,
-                xy_board_mm: m.xy_board_mm,
-            })
-        })
-        .collect()
-}
-
 fn run(distortion: &str, camera_given: bool) -> (RunReport, PeerBoard) {
     let board = PeerBoard::Ringgrid(Box::new(ringgrid_default_board().expect("converts")));
     // The scenario's own board is irrelevant: the run substitutes ringgrid's.
@@ -81,7 +66,7 @@ fn check(report: &RunReport, board: &PeerBoard, camera_given: bool) -> f64 {
     assert_eq!(report.ids_identical, Some(true));
     assert_eq!(report.detectors, DetectorKind::ALL);
     let image = &report.images[0];
-    let truth = truth_markers(&image.truth);
+    let truth = annulus_benches::truth_markers(&image.truth);
     let n_visible = truth.iter().filter(|t| t.visible).count();
     assert!(n_visible > 150, "the board should be mostly in view: {n_visible}");
     let params = MatchParams { camera: Some(image.truth.camera), ..MatchParams::default() };
