@@ -3,8 +3,10 @@
 //! target of callgrind and `perf record`).
 //!
 //! [`ProbeReport`] is the JSON the probe prints; xtask reads it with this same type, so the two
-//! can never disagree about its shape. [`scenario`] loads the scenarios both measure.
+//! can never disagree about its shape. [`scenario`] loads the scenarios both measure, and
+//! [`alloc_count`] is the counting global allocator of the measuring binaries.
 
+pub mod alloc_count;
 pub mod scenario;
 
 use std::time::Duration;
@@ -12,6 +14,7 @@ use std::time::Duration;
 use annulus::detect::StageTimings;
 use serde::{Deserialize, Serialize};
 
+pub use alloc_count::{CountingAlloc, count_allocs, peak_rss_kib};
 pub use scenario::{
     ScenarioError, load_scenario, nominal_diameter_px, scenario_path, workspace_root,
 };

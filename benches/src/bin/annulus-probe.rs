@@ -49,18 +49,25 @@
 
 #![allow(clippy::print_stderr, reason = "a command-line tool: progress and errors go to stderr")]
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use annulus::detect::DiameterPrior;
 use annulus::{DetectConfig, Detector, ImageView, Workspace};
-use annulus_benches::{AllocCount, PROBE_SCHEMA, ProbeReport, StageSample, load_scenario, nanos};
+use annulus_benches::{
+    CountingAlloc, PROBE_SCHEMA, ProbeReport, StageSample, count_allocs, load_scenario, nanos,
+    peak_rss_kib,
+};
 use anyhow::{Context, Result};
 use clap::Parser;
+
+/// Every allocation is counted (see `annulus_benches::alloc_count`). The process renders on a
+/// thread pool before measuring, but those threads are idle while the detector runs, so the
+/// global counters see only the measured calls.
+#[global_allocator]
+static GLOBAL: CountingAlloc = CountingAlloc;
 
 /// Measures the detector on one scenario image and prints a JSON report.
 #[derive(Debug, Parser)]
@@ -201,84 +208,4 @@ fn spin(n: u64) {
         state = black_box(state.rotate_left(5) ^ i).wrapping_mul(MIX);
     }
     black_box(state);
-}
-
-/// Peak resident set size in KiB: `VmHWM` of `/proc/self/status`, on Linux.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Allocations counted since the process started.
-static ALLOC_COUNT: AtomicU64 = AtomicU64::new(0);
-/// Bytes those allocations asked for.
-static ALLOC_BYTES: AtomicU64 = AtomicU64::new(0);
-
-/// The system allocator, counting every `alloc`, `alloc_zeroed` and `realloc` call and the
-/// bytes it asks for (a `realloc` counts as one allocation of its new size); frees are not
-/// counted.
-struct CountingAlloc;
-
-#[global_allocator]
-static GLOBAL: CountingAlloc = CountingAlloc;
-
-impl CountingAlloc {
-    /// Records one allocation of `size` bytes.
-    fn record(size: usize) {
-        // Relaxed: the counters are read on the same thread after the measured call returns,
-        // and no other memory is published through them.
-        ALLOC_COUNT.fetch_add(1, Ordering::Relaxed);
-        ALLOC_BYTES.fetch_add(size as u64, Ordering::Relaxed);
-    }
-
-    /// The counters now.
-    fn read() -> AllocCount {
-        AllocCount {
-            count: ALLOC_COUNT.load(Ordering::Relaxed),
-            bytes: ALLOC_BYTES.load(Ordering::Relaxed),
-        }
-    }
-}
-
-// SAFETY: every method forwards its arguments unchanged to `System`, which upholds the
-// `GlobalAlloc` contract; the bookkeeping is two relaxed atomic additions that neither allocate
-// nor touch the memory handed out.
-#[allow(unsafe_code, reason = "a global allocator can only be implemented unsafely")]
-unsafe impl GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        Self::record(layout.size());
-        // SAFETY: the caller's guarantees on `layout` pass through unchanged.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        Self::record(layout.size());
-        // SAFETY: as for `alloc`.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System` through this allocator, with this `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        Self::record(new_size);
-        // SAFETY: `ptr` came from `System` through this allocator with `layout`; the caller
-        // guarantees `new_size` is valid for it.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-/// Runs `f` and returns the allocations it made, with its result: the difference of the
-/// counters around it (they are never reset, so no span can disturb another). The process
-/// renders on a thread pool beforehand, but those threads are idle here, so the global counters
-/// see only `f`.
-fn count_allocs<T>(f: impl FnOnce() -> T) -> (AllocCount, T) {
-    let before = CountingAlloc::read();
-    let out = f();
-    let after = CountingAlloc::read();
-    let delta = AllocCount { count: after.count - before.count, bytes: after.bytes - before.bytes };
-    (delta, out)
 }
