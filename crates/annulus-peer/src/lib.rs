@@ -7,7 +7,13 @@
 //! | [`board`] | a ringgrid `TargetLayout` as an annulus [`Board`](annulus::Board), checked cell by cell, with the ID map |
 //! | [`camera`] | annulus's [`Camera`](annulus::Camera) as ringgrid's `CameraModel` |
 //! | [`result`] | ringgrid's `DetectionResult` as an [`annulus::Detection`], so annulus's scorer judges both |
+//! | [`runner`] | one detector on one image: built outside the measurement, measured call by call |
+//! | [`session`] | the `run` measurement in-process: every detector on the same rendered images, alternating order |
+//! | [`report`] | the JSON types the `annulus-peer` binary prints and xtask reads |
 //! | [`error`] | [`PeerError`], the crate's one error type |
+//!
+//! The binary (`src/bin/annulus-peer.rs`) adds the counting allocator, the command line and the
+//! callgrind entry point; its module doc lists the commands.
 //!
 //! Only xtask uses this crate, as a library for the report types; no library crate of the
 //! workspace depends on it, so ringgrid never enters annulus's own dependency tree. The crate
@@ -25,10 +31,18 @@
 pub mod board;
 pub mod camera;
 pub mod error;
+pub mod report;
 pub mod result;
+pub mod runner;
+pub mod session;
 pub mod words;
 
 pub use board::{ConvertedBoard, convert_board, ringgrid_default_board};
 pub use camera::ringgrid_camera;
 pub use error::PeerError;
+pub use report::{
+    BoardSource, DetectorRecord, ImageRecord, OneReport, PEER_SCHEMA, RINGGRID_VERSION, RunReport,
+};
 pub use result::convert_result;
+pub use runner::{Call, DetectorKind, PeerBoard, PeerInput, Runner, true_diameter_hint_px};
+pub use session::{RunOptions, run_scenario};
