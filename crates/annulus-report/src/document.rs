@@ -330,22 +330,27 @@ fn check_section(c: &Comparison) -> Vec<Block> {
     vec![Block::Heading(2, vec![text("Threshold checks")]), Block::Table(Table { header, rows })]
 }
 
-fn text(s: impl Into<String>) -> Span {
+/// A plain-text span.
+pub(crate) fn text(s: impl Into<String>) -> Span {
     Span::Text(s.into())
 }
 
-fn code(s: impl Into<String>) -> Span {
+/// A code span.
+pub(crate) fn code(s: impl Into<String>) -> Span {
     Span::Code(s.into())
 }
 
-fn strong(s: impl Into<String>) -> Span {
+/// An emphasised span.
+pub(crate) fn strong(s: impl Into<String>) -> Span {
     Span::Strong(s.into())
 }
 
-fn left(s: &str) -> (String, Align) {
+/// A left-aligned column header.
+pub(crate) fn left(s: &str) -> (String, Align) {
     (s.to_owned(), Align::Left)
 }
 
-fn right(s: &str) -> (String, Align) {
+/// A right-aligned (numeric) column header.
+pub(crate) fn right(s: &str) -> (String, Align) {
     (s.to_owned(), Align::Right)
 }

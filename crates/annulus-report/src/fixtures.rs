@@ -12,6 +12,8 @@ use annulus_score::{
 
 use crate::run::{GateRun, GateStatus, LabelRun, Provenance};
 
+pub(crate) mod peer;
+
 /// The homography of a hand-built image: self and truth residual lengths, and its frame.
 pub(crate) struct Homography<'a> {
     pub(crate) self_px: &'a [f64],

@@ -7,11 +7,11 @@
 #[cfg(test)]
 mod tests;
 
-use annulus_score::GateScore;
+use annulus_score::{GateScore, ImageRow};
 
 use crate::comparison::{Comparison, Verdict};
 use crate::document::{self, Align, Block, Span, Table};
-use crate::plots::{self, Series};
+use crate::plots::{self, AFTER_LOOK, BASELINE_LOOK, Look, Series};
 use crate::run::{GateRun, LabelRun};
 use crate::svg::escape;
 
@@ -35,29 +35,45 @@ pre { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; }
 /// centre-error distribution and one of recall and mean centre error per image, baseline and
 /// run together. Works without a baseline.
 pub fn html(comparison: &Comparison, after: &LabelRun, baseline: Option<&LabelRun>) -> String {
-    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n");
-    out.push_str("<meta charset=\"utf-8\"/>\n");
-    out.push_str(&format!("<title>{}</title>\n", escape(&document::title(comparison))));
-    out.push_str(&format!("<style>\n{STYLE}</style>\n</head>\n<body>\n"));
     let verdict_class = match comparison.verdict {
         Verdict::Pass => "verdict pass",
         Verdict::Escalate => "verdict escalate",
         Verdict::Fail => "verdict fail",
         Verdict::NoBaseline => "verdict",
     };
-    for block in document::build(comparison, after, baseline) {
+    page(
+        &document::title(comparison),
+        &document::build(comparison, after, baseline),
+        verdict_class,
+        &|key| gate_plots(key, after, baseline),
+    )
+}
+
+/// A whole page: `title`, then `blocks` in order. [`Block::Verdict`] paragraphs get the class
+/// `verdict_class`, and [`Block::Plots`] is replaced by what `plots` returns for its key.
+pub(crate) fn page(
+    title: &str,
+    blocks: &[Block],
+    verdict_class: &str,
+    plots: &dyn Fn(&str) -> String,
+) -> String {
+    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n");
+    out.push_str("<meta charset=\"utf-8\"/>\n");
+    out.push_str(&format!("<title>{}</title>\n", escape(title)));
+    out.push_str(&format!("<style>\n{STYLE}</style>\n</head>\n<body>\n"));
+    for block in blocks {
         match block {
             Block::Heading(level, spans) => {
-                out.push_str(&format!("<h{level}>{}</h{level}>\n", spans_html(&spans)));
+                out.push_str(&format!("<h{level}>{}</h{level}>\n", spans_html(spans)));
             }
-            Block::Paragraph(spans) => out.push_str(&format!("<p>{}</p>\n", spans_html(&spans))),
+            Block::Paragraph(spans) => out.push_str(&format!("<p>{}</p>\n", spans_html(spans))),
             Block::Verdict(spans) => {
-                out.push_str(&format!("<p class=\"{verdict_class}\">{}</p>\n", spans_html(&spans)));
+                out.push_str(&format!("<p class=\"{verdict_class}\">{}</p>\n", spans_html(spans)));
             }
             Block::List(items) => {
                 out.push_str("<ul>\n");
                 for item in items {
-                    out.push_str(&format!("<li>{}</li>\n", spans_html(&item)));
+                    out.push_str(&format!("<li>{}</li>\n", spans_html(item)));
                 }
                 out.push_str("</ul>\n");
             }
@@ -65,8 +81,8 @@ pub fn html(comparison: &Comparison, after: &LabelRun, baseline: Option<&LabelRu
                 let body: Vec<String> = lines.iter().map(|l| escape(l)).collect();
                 out.push_str(&format!("<pre><code>{}</code></pre>\n", body.join("\n")));
             }
-            Block::Table(table) => out.push_str(&table_html(&table)),
-            Block::Plots(key) => out.push_str(&gate_plots(&key, after, baseline)),
+            Block::Table(table) => out.push_str(&table_html(table)),
+            Block::Plots(key) => out.push_str(&plots(key)),
         }
     }
     out.push_str("</body>\n</html>\n");
@@ -107,20 +123,31 @@ fn table_html(table: &Table) -> String {
 
 /// The two plots of gate `key`, from whichever runs scored it.
 fn gate_plots(key: &str, after: &LabelRun, baseline: Option<&LabelRun>) -> String {
-    let b: Option<(&LabelRun, &GateScore)> = baseline.and_then(|r| Some((r, score_of(r, key)?)));
-    let a: Option<(&LabelRun, &GateScore)> = score_of(after, key).map(|s| (after, s));
-    let label = |role: &str, run: &LabelRun| format!("{role} ({})", run.label);
-    let cdf = plots::center_error_cdf(
-        key,
-        b.map(|(r, s)| Series { label: label("baseline", r), data: &s.center_errors_px[..] }),
-        a.map(|(r, s)| Series { label: label("after", r), data: &s.center_errors_px[..] }),
-    );
-    let per_image = plots::per_image(
-        key,
-        b.map(|(r, s)| Series { label: label("baseline", r), data: &s.images[..] }),
-        a.map(|(r, s)| Series { label: label("after", r), data: &s.images[..] }),
-    );
-    format!("<div class=\"plots\">\n{cdf}{per_image}</div>\n")
+    let runs: Vec<(String, Look, &GateScore)> =
+        [baseline.map(|r| ("baseline", BASELINE_LOOK, r)), Some(("after", AFTER_LOOK, after))]
+            .into_iter()
+            .flatten()
+            .filter_map(|(role, look, run)| {
+                Some((format!("{role} ({})", run.label), look, score_of(run, key)?))
+            })
+            .collect();
+    let cdf: Vec<Series<'_, [f64]>> = runs
+        .iter()
+        .map(|(label, look, s)| Series {
+            label: label.clone(),
+            data: &s.center_errors_px[..],
+            look: *look,
+        })
+        .collect();
+    let per_image: Vec<Series<'_, [ImageRow]>> = runs
+        .iter()
+        .map(|(label, look, s)| Series { label: label.clone(), data: &s.images[..], look: *look })
+        .collect();
+    format!(
+        "<div class=\"plots\">\n{}{}</div>\n",
+        plots::center_error_cdf(key, &cdf),
+        plots::per_image(key, &per_image)
+    )
 }
 
 /// The score of gate `key` in `run`, if it was scored.

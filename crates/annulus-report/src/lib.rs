@@ -1,5 +1,5 @@
-//! annulus-report: compares two accuracy-validation runs gate by gate and renders the result
-//! for people and for tools.
+//! annulus-report: compares two accuracy-validation runs gate by gate, and annulus with the peer
+//! detector ringgrid ([`peer`]), and renders the results for people and for tools.
 //!
 //! A run ([`LabelRun`]) is what `cargo xtask validate` records for one label: provenance and
 //! one `annulus_score::GateScore` per gate (`blur3`, `reference`, `distortion/<mode>`).
@@ -34,8 +34,15 @@
 //! its rule. A gate only one run has, or a skipped gate, is shown with a note and never fails;
 //! a quantity measured by one run only is not a frame mismatch.
 //!
+//! # Peer comparison
+//! [`peer`] renders `cargo xtask peer`'s [`peer::PeerRun`] (annulus and ringgrid side by side
+//! on identical images: accuracy per gate, time, instructions and memory per perf scenario) as
+//! `peer-report.md`, a headline table for the README, `peer.json`, an HTML page and a terminal
+//! table.
+//!
 //! The crate does no I/O, never prints, and generates nothing time-dependent: the same inputs
-//! give byte-identical outputs.
+//! give byte-identical outputs. Its one error type, [`ReportError`], is for building report
+//! data from measurements that contradict themselves; rendering never fails.
 //!
 //! ```
 //! use annulus_report::{
@@ -77,12 +84,14 @@
 mod compare;
 mod comparison;
 mod document;
+mod error;
 mod format;
 mod frames;
 mod html;
 mod json;
 mod markdown;
 mod metrics;
+pub mod peer;
 mod plots;
 mod run;
 mod svg;
@@ -97,6 +106,7 @@ pub use comparison::{
     CheckOutcome, Comparison, Flag, FlagLevel, FrameRow, GateComparison, GateState, MetricRow,
     ThresholdCheck, Verdict,
 };
+pub use error::ReportError;
 pub use html::html;
 pub use json::{RunInfo, SCHEMA_VERSION, Summary, json_summary};
 pub use markdown::markdown;

@@ -13,8 +13,14 @@ use crate::run::LabelRun;
 /// The Markdown report (`accuracy-report.md`): title, provenance, commands, artifacts, a table
 /// per gate, the frame table, the threshold checks, the flags, and the verdict with its meaning.
 pub fn markdown(comparison: &Comparison, after: &LabelRun, baseline: Option<&LabelRun>) -> String {
+    render(document::build(comparison, after, baseline))
+}
+
+/// `blocks` as Markdown, one blank line between blocks, ending with exactly one newline.
+/// [`Block::Plots`] is left out: plots are for the HTML page.
+pub(crate) fn render(blocks: Vec<Block>) -> String {
     let mut out = String::new();
-    for block in document::build(comparison, after, baseline) {
+    for block in blocks {
         match block {
             Block::Heading(level, spans) => {
                 out.push_str(&"#".repeat(usize::from(level)));

@@ -1,4 +1,4 @@
-//! Small SVG primitives for the report's plots: escaping, axes with round ticks, legends.
+//! Small SVG primitives for the reports' plots: escaping, axes with round ticks, legends, text.
 //!
 //! Written by hand rather than with a plotting crate: the plots are two kinds of simple chart,
 //! and writing them directly keeps the output free of fonts and byte-for-byte deterministic.
@@ -232,5 +232,17 @@ pub(crate) fn empty_note(out: &mut String, area: &Area, note: &str) {
         num(area.left + area.width / 2.0),
         num(area.top + area.height / 2.0),
         escape(note),
+    ));
+}
+
+/// One line of `text` at (`x`, `y`), centred vertically and anchored at `anchor` (`start`,
+/// `middle` or `end`); grey when `muted`.
+pub(crate) fn text(out: &mut String, x: f64, y: f64, anchor: &str, text: &str, muted: bool) {
+    let fill = if muted { " fill=\"#777\"" } else { "" };
+    out.push_str(&format!(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" dominant-baseline=\"middle\"{fill}>{}</text>\n",
+        num(x),
+        num(y),
+        escape(text),
     ));
 }

@@ -12,12 +12,12 @@ use crate::format;
 /// with each gate's notes under it, then the flags and the verdict. Columns are aligned by
 /// character count; there are no colours or control characters.
 pub fn terminal_table(comparison: &Comparison) -> String {
-    let mut rows: Vec<[String; 5]> =
-        vec![["gate", "metric", "baseline", "after", "delta"].map(str::to_owned)];
+    let mut rows: Vec<Vec<String>> =
+        vec![["gate", "metric", "baseline", "after", "delta"].map(str::to_owned).to_vec()];
     let mut notes_after: Vec<(usize, Vec<String>)> = Vec::new();
     for gate in &comparison.gates {
         for m in &gate.metrics {
-            rows.push([
+            rows.push(vec![
                 gate.key.clone(),
                 m.metric.clone(),
                 format::value(m.baseline, &m.unit),
@@ -26,29 +26,15 @@ pub fn terminal_table(comparison: &Comparison) -> String {
             ]);
         }
         if gate.metrics.is_empty() {
-            rows.push([gate.key.clone(), "–".into(), "–".into(), "–".into(), "–".into()]);
+            rows.push(vec![gate.key.clone(), "–".into(), "–".into(), "–".into(), "–".into()]);
         }
         if !gate.notes.is_empty() {
             notes_after.push((rows.len() - 1, gate.notes.clone()));
         }
     }
-    let widths: Vec<usize> =
-        (0..5).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
     let mut out = format!("{}\n\n", title(comparison));
-    for (i, row) in rows.iter().enumerate() {
-        let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
-            let pad = " ".repeat(widths[c] - cell.chars().count());
-            if c < 2 {
-                line.push_str(cell);
-                line.push_str(&pad);
-            } else {
-                line.push_str(&pad);
-                line.push_str(cell);
-            }
-            line.push_str("  ");
-        }
-        out.push_str(line.trim_end());
+    for (i, line) in aligned(&rows, 2).iter().enumerate() {
+        out.push_str(line);
         out.push('\n');
         for (_, notes) in notes_after.iter().filter(|(at, _)| *at == i) {
             for note in notes {
@@ -66,4 +52,32 @@ pub fn terminal_table(comparison: &Comparison) -> String {
         comparison.verdict.meaning()
     ));
     out
+}
+
+/// `rows` as lines of aligned columns two spaces apart, by character count: the first
+/// `n_left` columns padded on the right (text), the rest on the left (numbers). Lines carry no
+/// trailing spaces; a short row leaves its missing cells empty.
+pub(crate) fn aligned(rows: &[Vec<String>], n_left: usize) -> Vec<String> {
+    let n_columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n_columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (c, cell) in row.iter().enumerate() {
+                let pad = " ".repeat(widths[c] - cell.chars().count());
+                if c < n_left {
+                    line.push_str(cell);
+                    line.push_str(&pad);
+                } else {
+                    line.push_str(&pad);
+                    line.push_str(cell);
+                }
+                line.push_str("  ");
+            }
+            line.truncate(line.trim_end().len());
+            line
+        })
+        .collect()
 }

@@ -36,15 +36,22 @@ pub fn available() -> Result<(), String> {
 /// probe's repeats and warm-up are set for callgrind ([`WARMUP`]).
 pub fn command_line(probe: &Probe, args: &ProbeArgs, out_file: &Path) -> Vec<String> {
     let args = ProbeArgs { repeats: 0, warmup: WARMUP, ..args.clone() };
+    let mut program = vec![probe.exe.display().to_string()];
+    program.extend(args.to_args());
+    program.push("--callgrind".to_owned());
+    wrap(&program, MEASURED_FUNCTION, out_file)
+}
+
+/// `program` (executable first) run under callgrind, collecting only inside functions whose
+/// name contains `measured_function`, writing to `out_file`.
+pub fn wrap(program: &[String], measured_function: &str, out_file: &Path) -> Vec<String> {
     let mut line = vec![
         "valgrind".to_owned(),
         "--tool=callgrind".to_owned(),
-        format!("--toggle-collect=*{MEASURED_FUNCTION}*"),
+        format!("--toggle-collect=*{measured_function}*"),
         format!("--callgrind-out-file={}", out_file.display()),
-        probe.exe.display().to_string(),
     ];
-    line.extend(args.to_args());
-    line.push("--callgrind".to_owned());
+    line.extend(program.iter().cloned());
     line
 }
 
@@ -53,17 +60,22 @@ pub fn count(probe: &Probe, args: &ProbeArgs, work_dir: &Path) -> Result<u64> {
     std::fs::create_dir_all(work_dir)
         .with_context(|| format!("cannot create {}", work_dir.display()))?;
     let out_file = work_dir.join(format!("callgrind.{}.out", args.scenario_stem()));
-    let line = command_line(probe, args, &out_file);
+    count_line(&command_line(probe, args, &out_file), &out_file, MEASURED_FUNCTION)
+}
+
+/// Runs a command line made by [`wrap`] and reads the instructions callgrind counted inside
+/// `measured_function` from `out_file`; a count of zero is an error (nothing was measured).
+pub fn count_line(line: &[String], out_file: &Path, measured_function: &str) -> Result<u64> {
     let sh = Shell::new()?;
-    crate::process::run_checked(&sh, &line)?;
-    let text = std::fs::read_to_string(&out_file)
+    crate::process::run_checked(&sh, line)?;
+    let text = std::fs::read_to_string(out_file)
         .with_context(|| format!("cannot read callgrind's output {}", out_file.display()))?;
     let total = parse_total_ir(&text)
         .with_context(|| format!("in callgrind's output {}", out_file.display()))?;
     if total == 0 {
         bail!(
-            "callgrind counted no instruction in `{MEASURED_FUNCTION}`: was the probe built \
-             without it, or run without --callgrind? (`{}`)",
+            "callgrind counted no instruction in `{measured_function}`: was the program built \
+             without it, or run in a mode that does not call it? (`{}`)",
             line.join(" ")
         );
     }

@@ -92,18 +92,7 @@ impl Probe {
     /// Builds the probe in release and finds its executable from cargo's JSON messages, which
     /// name the file wherever the target folder is (`CARGO_TARGET_DIR` included).
     pub fn build(root: &Path) -> Result<Self> {
-        let sh = Shell::new()?;
-        sh.change_dir(root);
-        let messages = cmd!(
-            sh,
-            "cargo build --release --quiet -p {PACKAGE} --bin {BINARY} --message-format=json-render-diagnostics"
-        )
-        .read()
-        .context("building annulus-probe")?;
-        let exe = executable(&messages, BINARY).with_context(|| {
-            format!("cargo built {PACKAGE} but reported no `{BINARY}` executable")
-        })?;
-        Ok(Self { exe })
+        Ok(Self { exe: build_release_binary(root, PACKAGE, BINARY)? })
     }
 
     /// The command line of a run, as a user would type it.
@@ -144,6 +133,21 @@ pub fn parse_report(stdout: &[u8]) -> Result<ProbeReport> {
         );
     }
     Ok(report)
+}
+
+/// Builds binary `binary` of `package` in release and finds its executable from cargo's JSON
+/// messages, which name the file wherever the target folder is (`CARGO_TARGET_DIR` included).
+pub fn build_release_binary(root: &Path, package: &str, binary: &str) -> Result<PathBuf> {
+    let sh = Shell::new()?;
+    sh.change_dir(root);
+    let messages = cmd!(
+        sh,
+        "cargo build --release --quiet -p {package} --bin {binary} --message-format=json-render-diagnostics"
+    )
+    .read()
+    .with_context(|| format!("building {binary}"))?;
+    executable(&messages, binary)
+        .with_context(|| format!("cargo built {package} but reported no `{binary}` executable"))
 }
 
 /// The executable of binary `name` among cargo's `--message-format=json` lines.

@@ -109,6 +109,8 @@ pub(crate) struct Pattern {
     word: u16,
     /// Outer radius.
     pub(crate) radius: f64,
+    /// How far out the fit may look, in outer radii: see [`region_radii`].
+    pub(crate) region_radii: f64,
 }
 
 impl Pattern {
@@ -120,12 +122,26 @@ impl Pattern {
             band: model.band.map(|f| f * r),
             word: word.unwrap_or(0),
             radius: r,
+            region_radii: region_radii(model.pitch),
         }
     }
 
     fn dark(&self, sector: usize) -> f64 {
         f64::from((self.word >> (sector % N_SECTORS)) & 1)
     }
+}
+
+/// Fitted pixels lie within this many outer radii of the centre, on the board, at most: the
+/// blurred outer edge out to three blur widths of a quarter radius. On the built-in board the
+/// neighbouring markers' rings start three radii away, well outside.
+const MAX_REGION_RADII: f64 = 1.8;
+
+/// The fit region's radius, in outer radii, for markers whose centres are `pitch_radii` outer
+/// radii apart: [`MAX_REGION_RADII`], or halfway across the white gap to the next marker when
+/// that is nearer. The pattern holds one marker, so a neighbour's ring inside the region would
+/// pull the fit towards it; halfway shares the gap's blurred tails equally between the two.
+fn region_radii(pitch_radii: f64) -> f64 {
+    MAX_REGION_RADII.min(1.0 + 0.5 * (pitch_radii - 2.0))
 }
 
 /// The map from a patch's pixels to the fit frame: exact without lens distortion, else a

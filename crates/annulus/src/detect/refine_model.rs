@@ -20,7 +20,7 @@
 //! Lucas–Kanade alignment (Lucas & Kanade 1981) of a rendered, blurred template, over 13
 //! parameters: `c` (2), `L` (4), `Σ` (3), `P`, `K`, `γ` (2). The perspective `v` comes from
 //! the local homography and stays fixed; so does the region fitted, the pixels within
-//! [`REGION_RADII`] outer radii of the start's centre on the board. Every derivative is exact
+//! `Pattern::region_radii` outer radii of the start's centre on the board. Every derivative is exact
 //! and comes from the same transforms: the derivatives with respect to `Σ` are the spectrum
 //! times `−2π² fᵢfⱼ`; moving `c` translates the blurred image, so its derivative is the image
 //! gradient (spectrum times `2πi f`); and changing `L` by `dL` warps the pattern by
@@ -50,11 +50,6 @@ use super::marker_render::{
     MarkerPose, PatchFrame, Pattern, image_near, inverse2, mat_mul, rasterise,
 };
 use super::sampler::Sampler;
-
-/// Fitted pixels lie within this many outer radii of the centre, on the board: the blurred
-/// outer edge out to three blur widths of a quarter radius, and none of the neighbouring
-/// markers, whose rings are three radii away at the board's pitch and blurred less than one.
-const REGION_RADII: f64 = 1.8;
 
 /// Largest blur standard deviation fitted, in outer radii: half the radius blurs the rings
 /// into one blob.
@@ -231,7 +226,7 @@ pub(crate) fn refine(
 }
 
 /// Sizes and places the patch around the marker and gathers the pixels to fit: those within
-/// [`REGION_RADII`] outer radii of the centre on the board.
+/// `pattern.region_radii` outer radii of the centre on the board.
 fn prepare(
     sampler: &Sampler<'_>,
     pattern: Pattern,
@@ -245,7 +240,7 @@ fn prepare(
     // The transform wraps around: a fitted pixel on one side of the region must be farther
     // than the kernel's reach from the marker's far edge's periodic copy.
     // It must also hold the region, centred, with a pixel to spare on each side.
-    let region_px = REGION_RADII * radius_px;
+    let region_px = pattern.region_radii * radius_px;
     let wrap = region_px + radius_px + 1.0 + KERNEL_REACH_SIGMAS * max_sigma;
     let needed = wrap.max(2.0 * region_px + 4.0);
     let n = fft_size(needed.ceil() as usize);
@@ -258,7 +253,7 @@ fn prepare(
     let jf = frame.jacobian();
     let jf_inv = inverse2(jf)?;
     let inv_l = start.inverse_linear()?;
-    let region_mm = REGION_RADII * pattern.radius;
+    let region_mm = pattern.region_radii * pattern.radius;
     let region_sq = region_mm * region_mm;
 
     buf.pixels.clear();
