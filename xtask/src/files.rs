@@ -32,3 +32,53 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     serde_json::from_slice(&bytes).with_context(|| format!("cannot parse {}", path.display()))
 }
+
+/// Replaces what lies between the lines `<!-- NAME:start -->` and `<!-- NAME:end -->` of the
+/// Markdown file at `path` with `content`, atomically; the marker lines stay. A file without
+/// both markers, in that order, is an error naming the missing marker, so that a generated
+/// section is never appended somewhere a reader does not expect it.
+pub fn replace_section(path: &Path, name: &str, content: &str) -> Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let updated = with_section(&text, name, content)
+        .with_context(|| format!("cannot update the `{name}` section of {}", path.display()))?;
+    if updated != text {
+        write_atomic(path, updated.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// `text` with the section `name` replaced by `content` (see [`replace_section`]).
+pub fn with_section(text: &str, name: &str, content: &str) -> Result<String> {
+    let start = format!("<!-- {name}:start -->\n");
+    let end = format!("<!-- {name}:end -->");
+    let from =
+        text.find(&start).with_context(|| format!("no line `{}`", start.trim_end()))? + start.len();
+    let to =
+        text[from..].find(&end).with_context(|| format!("no line `{end}` after the start"))? + from;
+    let mut body = content.trim_end_matches('\n').to_owned();
+    body.push('\n');
+    Ok(format!("{}{body}{}", &text[..from], &text[to..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_section_is_replaced_between_its_markers_only() {
+        let text = "intro\n<!-- t:start -->\nold\nlines\n<!-- t:end -->\noutro\n";
+        let out = with_section(text, "t", "new\n\n").unwrap();
+        assert_eq!(out, "intro\n<!-- t:start -->\nnew\n<!-- t:end -->\noutro\n");
+        assert_eq!(with_section(&out, "t", "new").unwrap(), out, "replacing is idempotent");
+    }
+
+    #[test]
+    fn missing_or_misordered_markers_are_errors() {
+        assert!(with_section("no markers\n", "t", "x").is_err());
+        let reversed = "<!-- t:end -->\n<!-- t:start -->\n";
+        let e = with_section(reversed, "t", "x").unwrap_err().to_string();
+        assert!(e.contains("after the start"), "{e}");
+        assert!(with_section("<!-- other:start -->\n<!-- other:end -->", "t", "x").is_err());
+    }
+}

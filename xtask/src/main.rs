@@ -14,6 +14,7 @@ mod files;
 mod gates;
 mod image_cache;
 mod label;
+mod peer;
 mod perf;
 mod process;
 mod provenance;
@@ -56,6 +57,10 @@ enum Command {
     /// Compare two labels' benchmarks (perf.json): medians with 95% intervals, Mann–Whitney
     /// test, instructions, allocations; writes benchmark-report.md into the AFTER label.
     Compare(perf::compare::Args),
+    /// annulus and ringgrid 0.13.2 side by side on identical images of ringgrid's board:
+    /// accuracy per gate, time per image with the ratio, instructions, allocations, memory;
+    /// writes target/perf/peer/ and updates docs/performance/PEERS.md and the README headline.
+    Peer(peer::Args),
     /// Merge the benchmark comparison and the accuracy results into final-report.md and a
     /// commit message draft (commit-message.txt).
     Finalize(perf::finalize::Args),
@@ -71,6 +76,7 @@ fn main() -> ExitCode {
         Command::Ci(args) => ci::run(args),
         Command::Bless(args) => bless::run(args).map(|()| ExitCode::SUCCESS),
         Command::Compare(args) => perf::compare::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Peer(args) => peer::run(args).map(|()| ExitCode::SUCCESS),
         Command::Finalize(args) => perf::finalize::run(args).map(|()| ExitCode::SUCCESS),
     };
     report(outcome)

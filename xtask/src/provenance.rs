@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use annulus_report::peer::PeerMachine;
 use xshell::{Shell, cmd};
 
 /// The git commit of `root` (short hash) and whether the working tree had uncommitted changes;
@@ -28,8 +29,13 @@ pub fn now_utc() -> String {
 
 /// One line describing the machine: CPU model, logical cores, memory, OS and architecture.
 pub fn machine() -> String {
+    machine_facts().describe()
+}
+
+/// The machine's CPU model, logical cores, memory and OS, read from `/proc` where it exists.
+pub fn machine_facts() -> PeerMachine {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
+    let cpu = cpuinfo
         .lines()
         .find_map(|l| {
             l.strip_prefix("model name")?.split_once(':').map(|(_, v)| v.trim().to_owned())
@@ -37,16 +43,13 @@ pub fn machine() -> String {
         .unwrap_or_else(|| "unknown CPU".to_owned());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let mem_gib = meminfo
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("MemTotal:")?.trim().strip_suffix("kB")?.trim().parse::<f64>().ok()
-        })
-        .map(|kib| format!(", {:.1} GiB", kib / 1024.0 / 1024.0))
-        .unwrap_or_default();
-    format!(
-        "{model}, {cores} logical cores{mem_gib}, {} {}",
-        std::env::consts::OS,
-        std::env::consts::ARCH
-    )
+    let memory_kib = meminfo.lines().find_map(|l| {
+        l.strip_prefix("MemTotal:")?.trim().strip_suffix("kB")?.trim().parse::<u64>().ok()
+    });
+    PeerMachine {
+        cpu,
+        logical_cores: u32::try_from(cores).unwrap_or(u32::MAX),
+        memory_kib,
+        os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+    }
 }

@@ -55,7 +55,7 @@ pub(crate) fn with_unit(v: Option<f64>, unit: &str) -> String {
 }
 
 /// A whole number with thousands separators: `0`, `999`, `1,000`, `1,234,567`.
-pub(crate) fn count(n: u64) -> String {
+pub fn count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

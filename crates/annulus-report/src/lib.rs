@@ -107,6 +107,7 @@ pub use comparison::{
     ThresholdCheck, Verdict,
 };
 pub use error::ReportError;
+pub use format::count as format_count;
 pub use html::html;
 pub use json::{RunInfo, SCHEMA_VERSION, Summary, json_summary};
 pub use markdown::markdown;

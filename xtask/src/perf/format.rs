@@ -86,18 +86,9 @@ pub fn change_line(id: &str, baseline_ns: f64, after_ns: f64) -> String {
     )
 }
 
-/// A whole number with thousands separators, e.g. `1,234,567`.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// A whole number with thousands separators, e.g. `1,234,567`: the report crate's formatter,
+/// so that the perf lab and the reports print counts alike.
+pub use annulus_report::format_count as count;
 
 /// `after − baseline` of two counts, signed with separators (`+1,024`, `-3`, `0`).
 pub fn count_delta(baseline: u64, after: u64) -> String {
