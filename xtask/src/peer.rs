@@ -231,7 +231,7 @@ fn perf_scenario(
         commands.push(peer.one_line(m, kind).join(" "));
         ones.push((kind, peer.one(m, kind)?));
         if skip_callgrind.is_none() {
-            let out_file = work_dir.join("callgrind.out");
+            let out_file = binary::callgrind_file(work_dir, m, kind);
             commands.push(peer.callgrind_line(m, kind, &out_file).join(" "));
             let count = peer
                 .instructions(m, kind, work_dir)

@@ -3,6 +3,20 @@
 //! series, each in its own [`Look`]: the accuracy report draws a baseline and a run, the peer
 //! report one series per detector.
 
+/// An SVG opened with `title` and the plotting area of a one-panel chart, full width.
+fn single_panel(title: &str) -> (String, Area) {
+    let area = Area {
+        left: MARGIN_LEFT_PX,
+        top: MARGIN_TOP_PX,
+        width: WIDTH_PX - MARGIN_LEFT_PX - MARGIN_RIGHT_PX,
+        height: PANEL_HEIGHT_PX,
+    };
+    let mut out = String::new();
+    let height = MARGIN_TOP_PX + PANEL_HEIGHT_PX + MARGIN_BOTTOM_PX;
+    svg::open(&mut out, WIDTH_PX, height, title);
+    (out, area)
+}
+
 #[cfg(test)]
 mod tests;
 
@@ -84,15 +98,7 @@ pub(crate) fn center_error_cdf(key: &str, series: &[Series<'_, [f64]>]) -> Strin
     let x_max =
         series.iter().filter_map(|s| percentile(s.data, X_RANGE_PERCENTILE)).fold(0.0, f64::max);
     let (x, y) = (Axis::from_zero(x_max), Axis::from_zero(1.0));
-    let area = Area {
-        left: MARGIN_LEFT_PX,
-        top: MARGIN_TOP_PX,
-        width: WIDTH_PX - MARGIN_LEFT_PX - MARGIN_RIGHT_PX,
-        height: PANEL_HEIGHT_PX,
-    };
-    let mut out = String::new();
-    let height = MARGIN_TOP_PX + PANEL_HEIGHT_PX + MARGIN_BOTTOM_PX;
-    svg::open(&mut out, WIDTH_PX, height, &format!("{key}: centre error distribution"));
+    let (mut out, area) = single_panel(&format!("{key}: centre error distribution"));
     svg::axes(
         &mut out,
         &area,
@@ -269,15 +275,7 @@ pub(crate) fn medians(title: &str, y_title: &str, rows: &[Median]) -> String {
         max: f64::from(n) - 0.5,
         ticks: (0..).zip(rows).map(|(i, r)| (f64::from(i), r.label.clone())).collect(),
     };
-    let area = Area {
-        left: MARGIN_LEFT_PX,
-        top: MARGIN_TOP_PX,
-        width: WIDTH_PX - MARGIN_LEFT_PX - MARGIN_RIGHT_PX,
-        height: PANEL_HEIGHT_PX,
-    };
-    let mut out = String::new();
-    let height = MARGIN_TOP_PX + PANEL_HEIGHT_PX + MARGIN_BOTTOM_PX;
-    svg::open(&mut out, WIDTH_PX, height, title);
+    let (mut out, area) = single_panel(title);
     svg::axes(&mut out, &area, &x, &y, None, y_title);
     for (i, row) in (0..).zip(rows) {
         let cx = area.x(&x, f64::from(i));

@@ -127,7 +127,7 @@ impl PeerBinary {
     ) -> Result<u64> {
         std::fs::create_dir_all(work_dir)
             .with_context(|| format!("cannot create {}", work_dir.display()))?;
-        let out_file = work_dir.join(format!("callgrind.{}.{}.out", m.scenario, detector.name()));
+        let out_file = callgrind_file(work_dir, m, detector);
         callgrind::count_line(
             &self.callgrind_line(m, detector, &out_file),
             &out_file,
@@ -142,6 +142,11 @@ impl PeerBinary {
         serde_json::from_slice(&output.stdout)
             .with_context(|| format!("reading the report of `{}`", line.join(" ")))
     }
+}
+
+/// Where callgrind writes its count of `detector` on `m`'s scenario, inside `work_dir`.
+pub fn callgrind_file(work_dir: &Path, m: &Measurement<'_>, detector: DetectorKind) -> PathBuf {
+    work_dir.join(format!("callgrind.{}.{}.out", m.scenario, detector.name()))
 }
 
 fn check_schema(schema: u32) -> Result<()> {
