@@ -61,6 +61,7 @@ fn probe(scenario: &str, cold: AllocCount, warm: AllocCount, rss: u64) -> ProbeR
         wall_ns: vec![12_000_000, 12_100_000],
         stages: vec![StageSample { total_ns: 12_000_000, ..StageSample::default() }; 2],
         peak_rss_kib: Some(rss),
+        stats: None,
     }
 }
 

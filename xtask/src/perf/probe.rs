@@ -220,6 +220,7 @@ mod tests {
                 })
                 .collect(),
             peak_rss_kib: Some(51_200),
+            stats: None,
         }
     }
 
