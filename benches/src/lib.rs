@@ -97,7 +97,8 @@ pub struct ProbeReport {
     pub stages: Vec<StageSample>,
     /// Peak resident set size of the probe process (`VmHWM`), KiB; `None` where unavailable.
     pub peak_rss_kib: Option<u64>,
-    /// The detector's candidate and rejection counts on the last call: where the work went.
+    /// The detector's candidate and rejection counts on the warm allocation-counted call: where
+    /// the work went.
     #[serde(default)]
     pub stats: Option<annulus::detect::DetectStats>,
 }

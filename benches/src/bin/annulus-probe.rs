@@ -54,7 +54,6 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use annulus::detect::DetectStats;
 use annulus::detect::DiameterPrior;
 use annulus::{DetectConfig, Detector, ImageView, Workspace};
 use annulus_benches::{
@@ -146,10 +145,10 @@ fn run(args: &Args) -> Result<ProbeReport> {
     for _ in 0..args.warmup {
         detector.detect_with(&mut ws, &view).context("detection failed")?;
     }
+    // The stats are `Copy`: taking them inside the counted call allocates nothing.
     let (alloc_warm, warm) =
-        count_allocs(|| detector.detect_with(&mut ws, &view).map(|d| d.markers.len()));
-    let mut n_markers = warm.context("detection failed")?;
-    let stats = ws_stats(&detector, &mut ws, &view)?;
+        count_allocs(|| detector.detect_with(&mut ws, &view).map(|d| (d.markers.len(), d.stats)));
+    let (mut n_markers, stats) = warm.context("detection failed")?;
     if args.callgrind {
         eprintln!("annulus-probe: the callgrind-measured call");
         n_markers = probe_measured_detect(&detector, &mut ws, &view, args.inject_spin)?;
@@ -183,11 +182,6 @@ fn run(args: &Args) -> Result<ProbeReport> {
         peak_rss_kib: peak_rss_kib(),
         stats: Some(stats),
     })
-}
-
-/// The candidate and rejection counts of one more warm call.
-fn ws_stats(detector: &Detector, ws: &mut Workspace, view: &ImageView<'_>) -> Result<DetectStats> {
-    Ok(detector.detect_with(ws, view).context("detection failed")?.stats)
 }
 
 /// The one warm call that callgrind measures: `--toggle-collect='*probe_measured_detect*'`
