@@ -45,6 +45,8 @@ pub mod print;
 
 pub use board::{Board, BoardSpec, Marker};
 pub use camera::{BrownConrady, Camera};
+#[cfg(feature = "batch")]
+pub use detect::BatchWorkspace;
 pub use detect::{DetectConfig, DetectedMarker, Detection, Detector, Workspace};
 pub use error::{DetectError, Error, Format};
 pub use geometry::{Conic, Ellipse, Homography, ImageFrame};

@@ -25,6 +25,8 @@
 //! image. Nothing in the pipeline panics or allocates per pixel or per candidate once the
 //! workspace has grown; no input is an error except an unusable buffer ([`DetectError`]).
 
+#[cfg(feature = "batch")]
+mod batch;
 mod center;
 mod completion;
 mod config;
@@ -56,6 +58,8 @@ use crate::error::{DetectError, Result};
 use crate::geometry::{Conic, Homography};
 use crate::image::ImageView;
 
+#[cfg(feature = "batch")]
+pub use batch::BatchWorkspace;
 pub use config::{
     DEFAULT_MIN_MARKER_DIAMETER_PX, DetectConfig, DiameterPrior, NOMINAL_DIAMETER_SPREAD,
 };
