@@ -34,6 +34,7 @@ mod decode;
 mod ellipse_rays;
 mod fft;
 mod found;
+mod gradient;
 mod grid;
 mod marker_fit;
 mod marker_render;
@@ -70,6 +71,7 @@ pub use output::{
 
 use decode::DecodeBuffers;
 use found::Found;
+use gradient::GradientImage;
 use grid::GridBuffers;
 use marker_fit::FitBuffers;
 use marker_render::{MarkerPose, Pattern};
@@ -118,6 +120,7 @@ pub struct Workspace {
     found: Vec<Found>,
     grid: GridBuffers,
     refine: RefineBuffers,
+    gradient: GradientImage,
     detection: Option<Detection>,
 }
 
@@ -165,7 +168,11 @@ impl Detector {
         let image = ImageView::new(image.width(), image.height(), image.stride(), image.data())?;
         let clock = Clock::new(self.config.timings);
         let frames = Frames::new(self.config.camera);
-        let sampler = Sampler::new(image, frames);
+        // Moved out for the call so that the sampler can borrow it while the stages borrow the
+        // rest of the workspace mutably; moving a Vec's header allocates nothing.
+        let mut gradient = std::mem::take(&mut ws.gradient);
+        gradient.compute(&image);
+        let sampler = Sampler::with_gradient(image, frames, &gradient);
         let mut det = ws.detection.take().unwrap_or_else(empty_detection);
         det.width = image.width();
         det.height = image.height();
@@ -198,6 +205,7 @@ impl Detector {
         timings.refine = clock.lap();
         timings.total = clock.total();
         det.timings = self.config.timings.then_some(timings);
+        ws.gradient = gradient;
         Ok(ws.detection.insert(det))
     }
 

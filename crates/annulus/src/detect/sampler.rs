@@ -17,6 +17,8 @@ use crate::camera::Camera;
 use crate::geometry::ImageFrame;
 use crate::image::ImageView;
 
+use super::gradient::GradientImage;
+
 /// The map between the image frame and the fit frame.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Frames {
@@ -59,13 +61,28 @@ pub(crate) struct Sampler<'a> {
     /// Largest coordinates a sample may have and still see its interpolation and difference
     /// neighbours: `width - 2`, `height - 2`.
     max_xy: [f64; 2],
+    /// The image's differences, computed once; `None` differences on the fly (the reference
+    /// path, bit-identical).
+    gradient: Option<&'a GradientImage>,
 }
 
 impl<'a> Sampler<'a> {
     /// A sampler of `image` through `frames`.
     pub(crate) fn new(image: ImageView<'a>, frames: Frames) -> Self {
         let max_xy = [f64::from(image.width()) - 2.0, f64::from(image.height()) - 2.0];
-        Self { image, frames, max_xy }
+        Self { image, frames, max_xy, gradient: None }
+    }
+
+    /// A sampler of `image` that reads gradients from `gradient`, which must have been computed
+    /// from `image`; one of another size is ignored.
+    pub(crate) fn with_gradient(
+        image: ImageView<'a>,
+        frames: Frames,
+        gradient: &'a GradientImage,
+    ) -> Self {
+        let same_size = gradient.width() == image.width() as usize
+            && gradient.height() == image.height() as usize;
+        Self { gradient: same_size.then_some(gradient), ..Self::new(image, frames) }
     }
 
     /// The frame map.
@@ -115,8 +132,23 @@ impl<'a> Sampler<'a> {
 
     /// Bilinearly interpolated central-difference gradient at an image point, grey levels per
     /// pixel.
+    #[inline]
     fn gradient_img(&self, p_img: [f64; 2]) -> Option<[f32; 2]> {
         let (x, y, fx, fy) = self.cell(p_img)?;
+        if let Some(g) = self.gradient {
+            let (w, d) = (g.width(), g.diffs());
+            let i = y * w + x;
+            // `cell` keeps x + 1 and y + 1 inside the image, so all four exist.
+            let (a, b, c, e) = (*d.get(i)?, *d.get(i + 1)?, *d.get(i + w)?, *d.get(i + w + 1)?);
+            // Halving the undivided difference in f32 is exact, as on the reference path.
+            let lerp = |k: usize| {
+                let [a, b, c, e] = [a[k], b[k], c[k], e[k]].map(|v| 0.5 * f32::from(v));
+                let top = a + fx * (b - a);
+                let bottom = c + fx * (e - c);
+                top + fy * (bottom - top)
+            };
+            return Some([lerp(0), lerp(1)]);
+        }
         let gx = |x: usize, y: usize| 0.5 * (self.px(x + 1, y) - self.px(x - 1, y));
         let gy = |x: usize, y: usize| 0.5 * (self.px(x, y + 1) - self.px(x, y - 1));
         let lerp = |g: &dyn Fn(usize, usize) -> f32| {
