@@ -30,11 +30,15 @@ impl GradientImage {
         let (w, h) = (image.width() as usize, image.height() as usize);
         self.width = w;
         self.height = h;
-        self.diffs.clear();
+        // Sized, not cleared: every interior entry is overwritten below, and the border is
+        // zeroed explicitly, which spares a pass over the whole buffer on every call.
         self.diffs.resize(w * h, [0, 0]);
         if w < 3 || h < 3 {
+            self.diffs.fill([0, 0]);
             return;
         }
+        self.diffs[..w].fill([0, 0]);
+        self.diffs[(h - 1) * w..].fill([0, 0]);
         for y in 1..h - 1 {
             // Invariant: 1 <= y < h - 1, so the three rows exist in a valid view.
             let (Some(up), Some(mid), Some(down)) =
@@ -43,6 +47,8 @@ impl GradientImage {
                 return;
             };
             let out = &mut self.diffs[y * w..(y + 1) * w];
+            out[0] = [0, 0];
+            out[w - 1] = [0, 0];
             // Slices of equal length let the compiler drop the bounds checks and vectorise.
             let (left, right) = (&mid[..w - 2], &mid[2..w]);
             let (above, below) = (&up[1..w - 1], &down[1..w - 1]);

@@ -98,9 +98,11 @@ impl<'a> Sampler<'a> {
             return None;
         }
         // Both coordinates are at least 1 here, where truncation is `floor` without the libm
-        // call that `f64::floor` costs on baseline x86-64.
-        let (xi, yi) = (x as usize, y as usize);
-        Some((xi, yi, (x - xi as f64) as f32, (y - yi as f64) as f32))
+        // call that `f64::floor` costs on baseline x86-64. Through `i64`, because converting
+        // between `f64` and an unsigned integer takes several instructions there and a signed
+        // one a single instruction; the image size limit keeps the values far inside `i64`.
+        let (xi, yi) = (x as i64, y as i64);
+        Some((xi as usize, yi as usize, (x - xi as f64) as f32, (y - yi as f64) as f32))
     }
 
     /// The raw value of image pixel `(x, y)`, when it exists.
@@ -138,8 +140,10 @@ impl<'a> Sampler<'a> {
         if let Some(g) = self.gradient {
             let (w, d) = (g.width(), g.diffs());
             let i = y * w + x;
-            // `cell` keeps x + 1 and y + 1 inside the image, so all four exist.
-            let (a, b, c, e) = (*d.get(i)?, *d.get(i + 1)?, *d.get(i + w)?, *d.get(i + w + 1)?);
+            // `cell` keeps x + 1 and y + 1 inside the image, so the block exists; one range
+            // check covers all four reads.
+            let block = d.get(i..i + w + 2)?;
+            let (a, b, c, e) = (block[0], block[1], block[w], block[w + 1]);
             // Halving the undivided difference in f32 is exact, as on the reference path.
             let lerp = |k: usize| {
                 let [a, b, c, e] = [a[k], b[k], c[k], e[k]].map(|v| 0.5 * f32::from(v));
@@ -186,10 +190,12 @@ impl<'a> Sampler<'a> {
             return false;
         }
         let (ux, uy) = ((dx / len) as f32, (dy / len) as f32);
-        for j in 0..n {
+        // Sized once and written in place: no capacity check per sample.
+        out.resize(n, 0.0);
+        for (j, o) in out.iter_mut().enumerate() {
             let p_img = self.frames.to_image(at(s0 + step * j as f64));
             let Some([gx, gy]) = self.gradient_img(p_img) else { return false };
-            out.push(gx * ux + gy * uy);
+            *o = gx * ux + gy * uy;
         }
         true
     }
