@@ -22,7 +22,8 @@ use crate::overlay;
 /// Arguments of `annulus detect`.
 #[derive(Debug, Args)]
 pub struct DetectArgs {
-    /// Image to search (PNG; anything but 8-bit gray is converted, with a note).
+    /// Image to search (PNG; anything but 8-bit gray is converted, with a note). At most
+    /// 32768 px a side and 268435456 pixels (256 Mpx) in all.
     #[arg(long)]
     image: PathBuf,
     /// Board spec (TOML or JSON); default: the built-in board.
@@ -168,6 +169,13 @@ mod tests {
         assert_eq!(parse_diameter("24:40.5"), Ok(DiameterPrior::Range([24.0, 40.5])));
         assert!(parse_diameter("24-40").unwrap_err().contains("like 24:40"));
         assert!(parse_diameter(":40").is_err());
+    }
+
+    #[test]
+    fn the_size_limit_in_the_help_is_the_detectors() {
+        // `--image`'s help spells the limits out; this fails when they change without it.
+        assert_eq!(annulus::image::MAX_IMAGE_SIDE_PX, 32_768);
+        assert_eq!(annulus::image::MAX_IMAGE_PIXELS, 268_435_456);
     }
 
     #[test]

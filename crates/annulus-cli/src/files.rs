@@ -95,7 +95,9 @@ impl OutputSet {
             .tempfile_in(&self.dir)
             .with_context(|| format!("cannot create a temporary file in {}", self.dir.display()))?;
         tmp.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        // The persist error's message repeats its source's; only the source says anything.
         tmp.persist(&path)
+            .map_err(|e| e.error)
             .with_context(|| format!("cannot move a file into {}", path.display()))?;
         Ok(path)
     }

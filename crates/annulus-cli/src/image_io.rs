@@ -90,6 +90,9 @@ pub fn read_gray_png(path: &Path) -> Result<GrayImage> {
 /// Decodes PNG bytes to 8-bit gray; the second value names the file's pixel format when it was
 /// anything other than 8-bit gray.
 pub fn decode_gray_png(bytes: &[u8]) -> Result<(GrayImage, Option<SourceKind>)> {
+    if bytes.is_empty() {
+        bail!("not a PNG file (the file is empty)");
+    }
     if !bytes.starts_with(&PNG_SIGNATURE) {
         bail!("not a PNG file (it does not start with the PNG signature)");
     }
@@ -141,10 +144,29 @@ fn describe_png_error(err: DecodingError) -> anyhow::Error {
             anyhow!("truncated PNG: the file ends before the image data does")
         }
         DecodingError::IoError(e) => anyhow!("cannot read the PNG data: {e}"),
-        DecodingError::Format(e) => anyhow!("corrupt PNG: {e}"),
+        DecodingError::Format(e) => anyhow!("corrupt PNG: {}", chunk_names(&e.to_string())),
         DecodingError::LimitsExceeded => anyhow!("the PNG exceeds the decoder's memory limits"),
-        other => anyhow!("cannot decode the PNG: {other}"),
+        other => anyhow!("cannot decode the PNG: {}", chunk_names(&other.to_string())),
     }
+}
+
+/// The `png` crate's messages print a chunk as its `Debug` form, `ChunkType { type: IDAT,
+/// critical: true, ... }`; this puts the chunk's name (`IDAT`) in its place.
+fn chunk_names(message: &str) -> String {
+    const OPEN: &str = "ChunkType { type: ";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find(OPEN) {
+        let after = &rest[start + OPEN.len()..];
+        let (Some(comma), Some(close)) = (after.find(','), after.find('}')) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(&after[..comma.min(close)]);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Luma of 8-bit pixels with `samples` samples each (gray, gray + alpha, RGB or RGBA).
@@ -288,6 +310,19 @@ mod tests {
         let png = encode(64, 64, ColorType::Grayscale, BitDepth::Eight, &[7; 64 * 64]);
         assert!(message(&png[..png.len() / 2]).contains("truncated"), "{}", message(&png[..40]));
         assert!(message(&png[..20]).contains("truncated"), "{}", message(&png[..20]));
+        assert_eq!(message(b""), "not a PNG file (the file is empty)");
+    }
+
+    #[test]
+    fn chunk_types_are_named_by_their_four_letters() {
+        let debug = "CRC error: expected 0x1 have 0x2 while decoding ChunkType { type: IDAT, \
+                     critical: true, private: false, reserved: false, safecopy: false } chunk.";
+        assert_eq!(
+            chunk_names(debug),
+            "CRC error: expected 0x1 have 0x2 while decoding IDAT chunk."
+        );
+        assert_eq!(chunk_names("no chunk here"), "no chunk here");
+        assert_eq!(chunk_names("cut ChunkType { type: IDAT"), "cut ChunkType { type: IDAT");
     }
 
     #[test]

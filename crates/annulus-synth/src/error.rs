@@ -57,6 +57,14 @@ pub enum SynthError {
         /// Pixel y.
         y: f64,
     },
+    /// A board cannot be printed at the resolution asked for.
+    #[error("cannot print the board at {dpi} dpi: {expected}")]
+    PrintResolution {
+        /// The resolution asked for, in dots per inch.
+        dpi: f64,
+        /// The accepted resolutions, in words.
+        expected: &'static str,
+    },
     /// The drawn pose puts the camera in the board plane, so the board has no image.
     #[error("image {image_index}: the drawn pose sees the board edge-on; lower `pose.tilt_deg`")]
     DegeneratePose {

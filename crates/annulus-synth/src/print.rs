@@ -27,10 +27,9 @@ const MAX_PRINT_PIXELS: f64 = 1e9;
 /// The board's page rendered at `dpi` dots per inch.
 pub fn rasterize_board(board: &Board, dpi: f64) -> Result<GrayImage> {
     if !(dpi.is_finite() && (10.0..=4800.0).contains(&dpi)) {
-        return Err(SynthError::OutOfRange {
-            field: "dpi",
-            value: dpi,
-            expected: "between 10 and 4800",
+        return Err(SynthError::PrintResolution {
+            dpi,
+            expected: "the resolution must be between 10 and 4800 dpi",
         });
     }
     let mm_per_px = MM_PER_INCH / dpi;
@@ -39,10 +38,9 @@ pub fn rasterize_board(board: &Board, dpi: f64) -> Result<GrayImage> {
     let (width, height) =
         ((w_mm / mm_per_px).round().max(1.0), (h_mm / mm_per_px).round().max(1.0));
     if width * height > MAX_PRINT_PIXELS {
-        return Err(SynthError::OutOfRange {
-            field: "dpi",
-            value: dpi,
-            expected: "a resolution giving at most 1e9 pixels for this page",
+        return Err(SynthError::PrintResolution {
+            dpi,
+            expected: "the page would take more than 1e9 pixels",
         });
     }
     let levels = Levels { paper: 1.0, ink: 0.0, surround: 1.0 };

@@ -42,7 +42,10 @@ pub struct DetectConfig {
 
 /// A prior on the marker's outer diameter in pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a diameter in pixels (like 32.0) or a range [min, max] (like [24.0, 40.0])"
+)]
 pub enum DiameterPrior {
     /// About this diameter; markers within ±25 % of it are found (perspective and board tilt
     /// make diameters vary across one image).
