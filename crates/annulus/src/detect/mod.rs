@@ -97,6 +97,12 @@ const MAX_LEVEL: u32 = 12;
 /// half their circumference.
 const MIN_RELATIVE_SCORE: f32 = 0.25;
 
+/// Largest ratio of a marker's radius predicted by its homography to its fitted outer ring's
+/// that the model refinement starts from. Most identified markers measure about 1, but the
+/// prediction's perspective widening exceeds 1.5 on a few corner markers of the `distortion`
+/// scenario, while a degenerate local homography gives hundreds; 4 keeps every real marker.
+const MAX_START_SIZE_RATIO: f64 = 4.0;
+
 /// Two fits closer than this many of the smaller outer radius describe one marker.
 const DUPLICATE_RADII: f64 = 0.3;
 
@@ -323,6 +329,16 @@ impl Detector {
             };
             start.center = f.center_fit;
             let pattern = Pattern::new(&self.model, markers[m].codeword);
+            // A local homography from nearly collinear anchors can predict a marker hundreds
+            // of times the size of its fitted ring, and the refinement sizes its patch from the
+            // prediction (found by fuzzing: gigabytes for one marker). Such a start is not
+            // refined; the marker keeps its edge-based centre.
+            let predicted_px = start.radius_px(pattern.radius);
+            let limit_px = MAX_START_SIZE_RATIO * f.fit.outer.ellipse.semi_major_px;
+            // NaN compares false and is skipped too.
+            if predicted_px.partial_cmp(&limit_px) != Some(std::cmp::Ordering::Less) {
+                continue;
+            }
             let refined =
                 refine_model::refine(sampler, pattern, f.fit.polarity, start, &mut ws.refine);
             let Some(pose) = refined else {

@@ -60,6 +60,10 @@ const MAX_BLUR_RADII: f64 = 0.5;
 /// and at least by this factor, at most [`MAX_PATCH_GROWTHS`] times.
 const BLUR_HEADROOM: f64 = 1.5;
 
+/// Widest patch prepared, in image sides: a region at least half inside the image, with the
+/// transform's margin for wrap-around, fits in twice the image's longer side.
+const MAX_PATCH_OVER_IMAGE: f64 = 2.0;
+
 /// Times a patch may grow for a wider blur.
 const MAX_PATCH_GROWTHS: usize = 3;
 
@@ -125,12 +129,20 @@ pub(crate) struct RefineBuffers {
     hessian_rows: Vec<[f32; PADDED]>,
     /// Blur of the last marker fitted, the next one's start.
     last_blur: Option<[f64; 3]>,
+    /// Side of the largest patch prepared since the buffers were made.
+    largest_patch: usize,
 }
 
 impl RefineBuffers {
     /// Forgets the last blur, so that an image's result does not depend on the one before.
     pub(crate) fn start_image(&mut self) {
         self.last_blur = None;
+    }
+
+    /// Side of the largest patch prepared so far, in pixels.
+    #[cfg(test)]
+    pub(crate) fn largest_patch(&self) -> usize {
+        self.largest_patch
     }
 
     /// The blur covariance `[Σxx, Σxy, Σyy]` (pixels²) of the last marker refined.
@@ -245,10 +257,18 @@ fn prepare(
     let region_px = pattern.region_radii * radius_px;
     let wrap = region_px + radius_px + 1.0 + KERNEL_REACH_SIGMAS * max_sigma;
     let needed = wrap.max(2.0 * region_px + 4.0);
+    // The region must lie mostly inside the image, so a patch much wider than the image can
+    // only come from a broken start; refusing it bounds the memory a hostile image can claim.
+    let [w, h] = sampler.image_size();
+    let max_side = MAX_PATCH_OVER_IMAGE * f64::from(w.max(h));
+    if needed.partial_cmp(&max_side) != Some(std::cmp::Ordering::Less) {
+        return None;
+    }
     let n = fft_size(needed.ceil() as usize);
     if !buf.fft.prepare(n) {
         return None;
     }
+    buf.largest_patch = buf.largest_patch.max(n);
     let half = (n / 2) as i64;
     let origin = [center_img[0].round() as i64 - half, center_img[1].round() as i64 - half];
     let frame = PatchFrame::new(frames, center_img, 0.5 * n as f64)?;

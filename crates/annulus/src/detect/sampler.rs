@@ -85,6 +85,11 @@ impl<'a> Sampler<'a> {
         Self { gradient: same_size.then_some(gradient), ..Self::new(image, frames) }
     }
 
+    /// The image's width and height in pixels.
+    pub(crate) fn image_size(&self) -> [u32; 2] {
+        [self.image.width(), self.image.height()]
+    }
+
     /// The frame map.
     pub(crate) fn frames(&self) -> &Frames {
         &self.frames

@@ -217,6 +217,23 @@ fn a_batch_equals_sequential_detection_in_order() {
     assert_eq!(detector.detect_batch(&images[..1]), sequential[..1].to_vec());
 }
 
+/// Found by fuzzing (`fuzz/regressions/detect/refine-patch-oom`, its pixels repeated to fill
+/// the image as the `detect` target does): a degenerate local homography predicted a marker
+/// hundreds of times its size, and the refinement asked for gigabytes of patch. The call must
+/// return, and no patch may be wider than twice the image.
+#[test]
+fn a_degenerate_local_homography_does_not_size_a_huge_patch() {
+    let seed = include_bytes!("testdata/refine-patch-oom.gray");
+    let (width, height) = (256u32, 192u32);
+    let pixels: Vec<u8> = seed.iter().copied().cycle().take((width * height) as usize).collect();
+    let image = ImageView::packed(width, height, &pixels).unwrap();
+    let detector = Detector::new(Board::builtin(), DetectConfig::default()).unwrap();
+    let mut ws = crate::Workspace::new();
+    detector.detect_with(&mut ws, &image).unwrap();
+    let largest = ws.refine.largest_patch();
+    assert!(largest <= 2 * width as usize, "a patch of {largest} px for a {width} px image");
+}
+
 #[test]
 fn bad_buffers_are_typed_errors() {
     let data = [0u8; 200];
