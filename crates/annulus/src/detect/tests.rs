@@ -82,6 +82,19 @@ fn draw_marker(
     (pixels, outer)
 }
 
+/// `len` bytes of seeded xorshift noise.
+fn noise_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -117,13 +130,7 @@ proptest! {
     ) {
         let stride = width as usize + pad;
         let len = (stride * height as usize).saturating_sub(pad);
-        let mut state = seed | 1;
-        let data: Vec<u8> = (0..len).map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        }).collect();
+        let data = noise_bytes(seed, len);
         let detector = Detector::new(Board::builtin(), DetectConfig::default()).unwrap();
         match ImageView::new(width, height, stride, &data) {
             Ok(view) => {
@@ -148,13 +155,7 @@ proptest! {
         step in 0.05f64..1.0,
     ) {
         let stride = width as usize + pad;
-        let mut state = seed | 1;
-        let data: Vec<u8> = (0..stride * height as usize).map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        }).collect();
+        let data = noise_bytes(seed, stride * height as usize);
         let image = ImageView::new(width, height, stride, &data).unwrap();
         let mut gradient = GradientImage::default();
         gradient.compute(&image);
