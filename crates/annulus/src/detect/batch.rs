@@ -22,6 +22,10 @@ use crate::image::ImageView;
 
 use super::{Detection, Detector, Workspace};
 
+#[cfg(test)]
+#[path = "batch_tests.rs"]
+mod tests;
+
 /// One [`Workspace`] per thread of a rayon pool, for [`Detector::detect_batch_with`].
 #[derive(Debug, Default)]
 pub struct BatchWorkspace {

@@ -35,6 +35,7 @@ mod ellipse_rays;
 mod fft;
 mod found;
 mod gradient;
+mod gram;
 mod grid;
 mod marker_fit;
 mod marker_render;

@@ -46,6 +46,7 @@ use nalgebra::{SMatrix, SVector};
 use rustfft::num_complex::Complex32;
 
 use super::fft::{Fft2, frequency};
+use super::gram::gram_upper;
 use super::marker_render::{
     MarkerPose, PatchFrame, Pattern, image_near, inverse2, mat_mul, rasterise,
 };
@@ -576,37 +577,4 @@ fn evaluate(
         }
     }
     cost.is_finite().then_some(cost)
-}
-
-/// Side of the square tiles in which [`gram_upper`] accumulates: four single-precision lanes,
-/// one vector register per tile row on every x86-64.
-const TILE: usize = 4;
-
-/// The upper triangle (tile-wise, so some entries below the diagonal too) of `Σ rᵀr` over the
-/// rows `r`.
-///
-/// Each 4 × 4 tile is summed over all rows before the next: its sixteen sums stay in
-/// registers, where accumulating the whole 13 × 16 product row by row would load and store
-/// it for every row. Every entry is still the sum of the same products in row order, so the
-/// result is bit-identical to the row-by-row product; the tiles wholly below the diagonal,
-/// mirrors of those above, are skipped.
-fn gram_upper(rows: &[[f32; PADDED]]) -> [[f32; PADDED]; PADDED] {
-    let mut out = [[0.0f32; PADDED]; PADDED];
-    for a0 in (0..PADDED).step_by(TILE) {
-        for b0 in (a0..PADDED).step_by(TILE) {
-            let mut tile = [[0.0f32; TILE]; TILE];
-            for r in rows {
-                let jb: [f32; TILE] = [r[b0], r[b0 + 1], r[b0 + 2], r[b0 + 3]];
-                for (t, &ja) in tile.iter_mut().zip(&r[a0..a0 + TILE]) {
-                    for (o, &b) in t.iter_mut().zip(&jb) {
-                        *o += ja * b;
-                    }
-                }
-            }
-            for (k, t) in tile.iter().enumerate() {
-                out[a0 + k][b0..b0 + TILE].copy_from_slice(t);
-            }
-        }
-    }
-    out
 }

@@ -25,7 +25,7 @@ const INK: f64 = 25.0;
 /// Draws marker `idx` of `board` centred in a `size × size` image, `px_per_mm` across, rolled by
 /// `roll` radians and squashed along y by `squash` (a tilted view), ink and paper swapped when
 /// `inverted`. Returns the pixels and the outer ellipse.
-fn draw_marker(
+pub(super) fn draw_marker(
     board: &Board,
     idx: usize,
     size: usize,
@@ -188,34 +188,6 @@ fn a_single_drawn_marker_is_found_with_its_centre() {
     let err =
         (m.center_img_px[0] - outer.center_px[0]).hypot(m.center_img_px[1] - outer.center_px[1]);
     assert!(err < 0.05, "centre off by {err} px");
-}
-
-/// A batch on a two-thread pool returns, in input order, exactly what one workspace returns
-/// image by image, errors included, and reuses its per-thread workspaces.
-#[cfg(feature = "batch")]
-#[test]
-fn a_batch_equals_sequential_detection_in_order() {
-    let board = Board::builtin();
-    let drawn: Vec<Vec<u8>> = (0..6)
-        .map(|k| draw_marker(&board, 3 * k + 1, 96, 5.0, 0.4 * k as f64, 0.85, k % 2 == 1).0)
-        .collect();
-    let blank = vec![128u8; 96 * 96];
-    let mut images: Vec<ImageView<'_>> =
-        drawn.iter().map(|p| ImageView::packed(96, 96, p).unwrap()).collect();
-    images.insert(2, ImageView::packed(96, 96, &blank).unwrap());
-    let detector = Detector::new(board, DetectConfig::default()).unwrap();
-    let mut ws = crate::Workspace::new();
-    let sequential: Vec<_> =
-        images.iter().map(|v| detector.detect_with(&mut ws, v).cloned()).collect();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-    let mut batch = super::BatchWorkspace::new();
-    for _ in 0..2 {
-        let parallel = pool.install(|| detector.detect_batch_with(&mut batch, &images));
-        assert_eq!(parallel, sequential);
-    }
-    assert_eq!(batch.n_workspaces(), 2);
-    assert!(sequential[2].as_ref().unwrap().markers.is_empty());
-    assert_eq!(detector.detect_batch(&images[..1]), sequential[..1].to_vec());
 }
 
 /// Found by fuzzing (`fuzz/regressions/detect/refine-patch-oom`, its pixels repeated to fill
