@@ -1,5 +1,5 @@
-//! Counting heap allocations and peak memory, shared by the measuring binaries (`annulus-probe`,
-//! `annulus-peer`).
+//! Counting heap allocations and reading resident memory, shared by the measuring binaries
+//! (`annulus-probe`, `annulus-peer`, `annulus-soak`).
 //!
 //! [`CountingAlloc`] wraps the system allocator and keeps four process-wide counters: the
 //! allocations made (`alloc`, `alloc_zeroed` and `realloc` each count as one, of the size asked
@@ -129,7 +129,18 @@ pub fn count_allocs<T>(f: impl FnOnce() -> T) -> (AllocCount, T) {
 /// Peak resident set size of this process in KiB: `VmHWM` of `/proc/self/status`, on Linux;
 /// `None` elsewhere.
 pub fn peak_rss_kib() -> Option<u64> {
+    status_kib("VmHWM:")
+}
+
+/// Resident set size of this process now, in KiB: `VmRSS` of `/proc/self/status`, on Linux;
+/// `None` elsewhere. Reading it allocates (the file's text), so call it outside a counted span.
+pub fn rss_kib() -> Option<u64> {
+    status_kib("VmRSS:")
+}
+
+/// The value in KiB of the `/proc/self/status` line starting with `key`.
+fn status_kib(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

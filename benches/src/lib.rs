@@ -3,18 +3,20 @@
 //! target of callgrind and `perf record`).
 //!
 //! [`ProbeReport`] is the JSON the probe prints; xtask reads it with this same type, so the two
-//! can never disagree about its shape. [`scenario`] loads the scenarios both measure, and
-//! [`alloc_count`] is the counting global allocator of the measuring binaries.
+//! can never disagree about its shape. [`scenario`] loads the scenarios both measure,
+//! [`alloc_count`] is the counting global allocator of the measuring binaries, and [`soak`]
+//! holds the report of `annulus-soak` (many calls on one workspace, memory sampled throughout).
 
 pub mod alloc_count;
 pub mod scenario;
+pub mod soak;
 
 use std::time::Duration;
 
 use annulus::detect::StageTimings;
 use serde::{Deserialize, Serialize};
 
-pub use alloc_count::{CountingAlloc, count_allocs, peak_rss_kib};
+pub use alloc_count::{CountingAlloc, count_allocs, peak_rss_kib, rss_kib};
 pub use scenario::{
     ScenarioError, load_scenario, nominal_diameter_px, scenario_path, truth_markers, workspace_root,
 };

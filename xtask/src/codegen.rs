@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use annulus::codebook::{self, BUILTIN_PARAMS};
 
@@ -33,7 +33,8 @@ pub fn run(args: &Args) -> Result<()> {
     if check {
         bail!("{} is stale: run `cargo xtask codegen`", path.display());
     }
-    std::fs::write(&path, wanted).with_context(|| format!("writing {}", path.display()))?;
+    // Atomically: an interrupted run never leaves a truncated source file to compile.
+    crate::files::write_atomic(&path, wanted.as_bytes())?;
     println!("wrote {}", path.display());
     Ok(())
 }

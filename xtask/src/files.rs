@@ -11,7 +11,13 @@ use serde::Serialize;
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    // Temporary files are private (0600) by default; a result is an ordinary file, readable as
+    // any file the user writes would be (the umask still applies).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut temp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     temp.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
     temp.as_file().sync_all().with_context(|| format!("cannot flush {}", path.display()))?;
@@ -22,9 +28,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Writes `value` as pretty JSON (with a final newline) to `path`, atomically.
 pub fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+    write_atomic(path, &json_bytes(value)?)
+}
+
+/// `value` as the bytes [`write_json`] writes: pretty JSON with a final newline.
+pub fn json_bytes(value: &impl Serialize) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value)?;
     bytes.push(b'\n');
-    write_atomic(path, &bytes)
+    Ok(bytes)
 }
 
 /// Reads and parses the JSON file at `path`.
@@ -71,6 +82,17 @@ mod tests {
         let out = with_section(text, "t", "new\n\n").unwrap();
         assert_eq!(out, "intro\n<!-- t:start -->\nnew\n<!-- t:end -->\noutro\n");
         assert_eq!(with_section(&out, "t", "new").unwrap(), out, "replacing is idempotent");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_atomic_write_has_the_permissions_of_an_ordinary_one() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let temp = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        std::fs::write(temp.path().join("plain"), "x").unwrap();
+        write_atomic(&temp.path().join("atomic"), b"x").unwrap();
+        assert_eq!(mode(&temp.path().join("atomic")), mode(&temp.path().join("plain")));
     }
 
     #[test]

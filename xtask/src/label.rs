@@ -8,9 +8,10 @@
 //! staged entry into the label folder, moving any entry it replaces aside first and deleting it
 //! last. Killing a command before that point leaves the label exactly as it was; the next run
 //! for the label removes the stale staging folder, and should a run have died in the middle of
-//! the final moves, puts the previous entries it had moved aside back first. Entries a command owns are
-//! replaced only with `--force`; entries of other commands in the same label (say, the
-//! benchmarks beside the accuracy results) are never touched.
+//! the final moves, puts the previous entries it had moved aside back first. Entries a command
+//! owns are replaced only with `--force` (derived files, [`Staging::commit_files`]: only when
+//! their bytes would change); entries of other commands in the same label (say, the benchmarks
+//! beside the accuracy results) are never touched.
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +20,9 @@ use anyhow::{Context, Result, bail};
 #[cfg(test)]
 mod tests;
 
-/// Names a label may not take: they are folders of the perf directory itself.
-const RESERVED: [&str; 2] = ["cache", "peer"];
+/// Names a label may not take: they are folders of the perf directory itself, or of commands
+/// with a fixed folder (`peer`, `soak`).
+const RESERVED: [&str; 3] = ["cache", "peer", "soak"];
 
 /// Checks that `label` is a plain folder name: ASCII letters, digits, `.`, `_`, `-`, not
 /// starting with `.`, and not reserved.
@@ -112,6 +114,26 @@ impl Staging {
         &self.dir
     }
 
+    /// Writes `files` (name and bytes) into the staging folder and commits them, unless the
+    /// label already holds one of them with other bytes and `force` is off: that is refused,
+    /// naming `what` they hold and the files. Files the label holds with the same bytes are no
+    /// loss to replace, so a run that repeats the previous one needs no `--force`.
+    pub fn commit_files(self, files: &[(&str, Vec<u8>)], force: bool, what: &str) -> Result<()> {
+        let differing = differing(&self.label_dir, files);
+        if !differing.is_empty() && !force {
+            bail!(
+                "label folder {} already holds {what} that this run would change ({}); pass \
+                 --force to replace them",
+                self.label_dir.display(),
+                differing.join(", ")
+            );
+        }
+        for (name, bytes) in files {
+            crate::files::write_atomic(&self.dir.join(name), bytes)?;
+        }
+        self.commit(&[])
+    }
+
     /// Moves every staged entry into the label folder. Entries it replaces, and the entries
     /// named in `also_remove` (owned entries of the previous run that this run did not write),
     /// are moved aside first and deleted once all new entries are in place.
@@ -147,6 +169,19 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&self.dir);
         Ok(())
     }
+}
+
+/// The names among `files` that `label_dir` holds with other bytes than the new ones: what
+/// writing them would lose. A file that cannot be read counts as different.
+pub fn differing(label_dir: &Path, files: &[(&str, Vec<u8>)]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(name, bytes)| {
+            let path = label_dir.join(name);
+            path.exists() && std::fs::read(&path).ok().as_ref() != Some(bytes)
+        })
+        .map(|(name, _)| (*name).to_owned())
+        .collect()
 }
 
 /// Whether `name` is `<prefix><pid>` or `<prefix><pid>.old`: a staging or aside folder of this

@@ -19,6 +19,7 @@ mod perf;
 mod process;
 mod provenance;
 mod scenarios;
+mod soak;
 mod validate;
 
 use std::path::PathBuf;
@@ -64,6 +65,9 @@ enum Command {
     /// Merge the benchmark comparison and the accuracy results into final-report.md and a
     /// commit message draft (commit-message.txt).
     Finalize(perf::finalize::Args),
+    /// 10,000 `detect` calls on one reused workspace with varied images: resident memory must
+    /// stay flat (growth under 1 %); writes target/perf/soak/.
+    Soak(soak::Args),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => perf::compare::run(args).map(|()| ExitCode::SUCCESS),
         Command::Peer(args) => peer::run(args).map(|()| ExitCode::SUCCESS),
         Command::Finalize(args) => perf::finalize::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Soak(args) => soak::run(args),
     };
     report(outcome)
 }

@@ -71,3 +71,23 @@ fn an_interrupted_commit_is_undone_by_the_next_run() {
     assert!(!perf.join(".staging-x-999").exists() && !perf.join(".staging-x-999.old").exists());
     drop(staging);
 }
+
+#[test]
+fn committed_files_replace_only_equal_bytes_without_force() {
+    let temp = tempfile::tempdir().expect("temp");
+    let perf = temp.path();
+    write(&perf.join("x/report.md"), "old");
+    let files = |text: &str| vec![("report.md", text.as_bytes().to_vec())];
+    let same = Staging::new(perf, "x").expect("staging");
+    same.commit_files(&files("old"), false, "a report").expect("no loss: same bytes");
+    let refused = Staging::new(perf, "x").expect("staging");
+    let e = refused.commit_files(&files("new"), false, "a report").expect_err("would change");
+    let text = e.to_string();
+    assert!(text.contains("already holds a report that this run would change (report.md)"));
+    assert!(text.contains("pass --force"), "{text}");
+    assert_eq!(std::fs::read_to_string(perf.join("x/report.md")).expect("read"), "old");
+    let forced = Staging::new(perf, "x").expect("staging, the refused one cleaned up");
+    forced.commit_files(&files("new"), true, "a report").expect("forced");
+    assert_eq!(std::fs::read_to_string(perf.join("x/report.md")).expect("read"), "new");
+    assert_eq!(differing(&perf.join("x"), &files("new")), Vec::<String>::new());
+}

@@ -78,10 +78,11 @@ pub fn run(args: &Args) -> Result<()> {
     let perf_dir = args.out.clone().unwrap_or_else(|| root.join("target/perf"));
     label::check_name(&args.label)?;
     let label_dir = perf_dir.join(&args.label);
+    // The lock comes first, so that the check below sees a label no other run is writing (a
+    // run that checked before locking could replace results committed in between).
+    let staging = label::Staging::new(&perf_dir, &args.label)?;
     refuse_to_overwrite(&label_dir, args.force)?;
     let quick = usize::from(args.quick);
-
-    let staging = label::Staging::new(&perf_dir, &args.label)?;
     let out = staging.path().to_path_buf();
     let work = tempfile::tempdir()?;
     let mut commands = vec![command_line()];

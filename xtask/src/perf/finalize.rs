@@ -6,9 +6,12 @@
 //! --label AFTER --against BASELINE`), or with accuracy results compared against another
 //! baseline; the error names the exact validate command. The benchmark comparison is reused when
 //! `benchmark-comparison.json` was made from the current `perf.json` of both labels (their
-//! SHA-256 digests match) and `benchmark-report.md` is there; otherwise `compare` runs first.
-//! It prints the commit message and the paths; the wording rules are in
-//! [`crate::perf::final_report`].
+//! SHA-256 digests match) and `benchmark-report.md` is there; otherwise it compares again and
+//! writes `compare`'s two files too. Everything is written through a staging folder under the
+//! label's lock ([`crate::label`]). A rerun that would write the same bytes replaces the files
+//! freely; one that would change them (a hand-edited commit message, another `--summary`, a
+//! label recorded again) needs `--force`. It prints the commit message and the paths; the
+//! wording rules are in [`crate::perf::final_report`].
 
 #[cfg(test)]
 mod tests;
@@ -18,7 +21,7 @@ use std::path::{Path, PathBuf};
 use annulus_report::{Summary, Verdict};
 use anyhow::{Context, Result, bail};
 
-use crate::files::{read_json, write_atomic};
+use crate::files::read_json;
 use crate::label;
 use crate::perf::compare::{self, COMPARISON_FILE, PERF_FILE, REPORT_FILE};
 use crate::perf::comparison::{BenchComparison, COMPARISON_SCHEMA};
@@ -49,10 +52,18 @@ pub struct Args {
     /// significant change).
     #[arg(long, value_name = "TEXT")]
     summary: Option<String>,
+    /// Replace a final report, commit message or benchmark comparison that this run would
+    /// change (an edited message, other options, inputs recorded again).
+    #[arg(long)]
+    force: bool,
     /// The perf folder holding the labels (default: target/perf).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
+
+/// What the AFTER label holds when `finalize` refuses to replace it without `--force`.
+const REFUSED_WHAT: &str = "a final report, commit message or benchmark comparison (edited by \
+                            hand, or made with other options or inputs)";
 
 /// What finalize wrote.
 #[derive(Debug)]
@@ -77,6 +88,7 @@ pub fn run(args: &Args) -> Result<()> {
         &args.area,
         args.summary.as_deref(),
         &validate,
+        args.force,
     )?;
     for warning in &done.warnings {
         eprintln!("warning: {warning}");
@@ -99,7 +111,7 @@ pub fn run(args: &Args) -> Result<()> {
 }
 
 /// Finalizes label `after` against `against` under `perf_dir`; `validate` is the command that
-/// makes the accuracy results, quoted in errors.
+/// makes the accuracy results, quoted in errors; `force` replaces files this run would change.
 pub fn finalize(
     perf_dir: &Path,
     after: &str,
@@ -107,6 +119,7 @@ pub fn finalize(
     area: &str,
     summary: Option<&str>,
     validate: &str,
+    force: bool,
 ) -> Result<Finalized> {
     label::check_name(after)?;
     label::check_name(against)?;
@@ -130,34 +143,37 @@ pub fn finalize(
         .with_context(|| format!("reading the accuracy results of `{after}`"))?;
     final_report::check_accuracy(&accuracy, after, against, validate)?;
 
-    let (comparison, mut warnings) = fresh_comparison(perf_dir, after, against)?;
+    let staging = label::Staging::new(perf_dir, after)?;
+    let (comparison, mut warnings, compared) = fresh_comparison(perf_dir, after, against)?;
     let message = final_report::commit_message(&comparison, &accuracy, area, summary);
     let report = final_report::markdown(&comparison, &accuracy, &message);
-    write_atomic(&label_dir.join(FINAL_REPORT_FILE), report.as_bytes())?;
-    write_atomic(&label_dir.join(COMMIT_MESSAGE_FILE), message.as_bytes())?;
+    let mut files = if compared { compare::files(&comparison)? } else { Vec::new() };
+    files.push((FINAL_REPORT_FILE, report.into_bytes()));
+    files.push((COMMIT_MESSAGE_FILE, message.clone().into_bytes()));
+    staging.commit_files(&files, force, REFUSED_WHAT)?;
     warnings.extend(final_report::pairing_warnings(&comparison, &accuracy));
     Ok(Finalized { message, verdict: accuracy.comparison.verdict, warnings })
 }
 
 /// The benchmark comparison of `after` against `against`: the one on disk when it is current,
-/// else a new one from `compare` (with a warning saying why).
+/// else a new one (with a warning saying why, and `true`: its files are to be written).
 fn fresh_comparison(
     perf_dir: &Path,
     after: &str,
     against: &str,
-) -> Result<(BenchComparison, Vec<String>)> {
+) -> Result<(BenchComparison, Vec<String>, bool)> {
     let label_dir = perf_dir.join(after);
     let reason = match stale_reason(perf_dir, after, against) {
         Ok(None) => {
             let c = read_json(&label_dir.join(COMPARISON_FILE))?;
-            return Ok((c, Vec::new()));
+            return Ok((c, Vec::new(), false));
         }
         Ok(Some(reason)) => reason,
         Err(error) => format!("it could not be checked ({error:#})"),
     };
-    let c = compare::compare_labels(perf_dir, after, against)
+    let c = compare::comparison_of(perf_dir, after, against)
         .with_context(|| format!("comparing the benchmarks of `{after}` with `{against}`"))?;
-    Ok((c, vec![format!("ran compare first: the benchmark comparison {reason}")]))
+    Ok((c, vec![format!("ran compare first: the benchmark comparison {reason}")], true))
 }
 
 /// Why the benchmark comparison on disk cannot be used, or `None` when it can.

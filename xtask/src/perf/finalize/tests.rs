@@ -1,6 +1,6 @@
 //! Tests of `compare` and `finalize` on a perf folder in a temporary directory: the files each
-//! writes and leaves alone, unknown labels, the refusal without accuracy results, and reusing or
-//! redoing a stale comparison.
+//! writes and leaves alone, unknown labels, the refusal without accuracy results, reusing or
+//! redoing a stale comparison, and replacing changed files only with `force`.
 
 use std::path::Path;
 
@@ -41,7 +41,7 @@ fn compare_writes_its_two_files_into_the_after_label_only() {
     let temp = perf_folder();
     let perf = temp.path();
     let before_baseline = files(&perf.join("baseline"));
-    compare::compare_labels(perf, "after", "baseline").expect("compared");
+    compare::compare_labels(perf, "after", "baseline", false).expect("compared");
     assert_eq!(
         files(&perf.join("after")),
         ["accuracy-report.md", COMPARISON_FILE, REPORT_FILE, PERF_FILE]
@@ -50,26 +50,39 @@ fn compare_writes_its_two_files_into_the_after_label_only() {
     assert_eq!(read(&perf.join("after/accuracy-report.md")), "validate's");
     let report = read(&perf.join("after").join(REPORT_FILE));
     assert!(report.contains("\n- detect_1280x1024: 12.10 ms → 9.02 ms (-25.5%), 95% CI"));
-    // Derived files are replaced, and the same inputs give the same bytes.
-    compare::compare_labels(perf, "after", "baseline").expect("compared again");
+    // The same inputs give the same bytes, so a rerun needs no force.
+    compare::compare_labels(perf, "after", "baseline", false).expect("compared again");
     assert_eq!(read(&perf.join("after").join(REPORT_FILE)), report);
+
+    // A comparison of other inputs is replaced only with force.
+    let (_, mut after) = perf_pair();
+    after.provenance.created_utc = "2025-02-03T04:05:06Z".to_owned();
+    write_json(&perf.join("after").join(PERF_FILE), &after).expect("written");
+    let refused = compare::compare_labels(perf, "after", "baseline", false).expect_err("refused");
+    let text = refused.to_string();
+    assert!(text.contains(compare::REFUSED_WHAT) && text.contains("--force"), "{text}");
+    assert!(text.contains(&format!("({REPORT_FILE}, {COMPARISON_FILE})")), "{text}");
+    assert_eq!(read(&perf.join("after").join(REPORT_FILE)), report, "left as it was");
+    compare::compare_labels(perf, "after", "baseline", true).expect("forced");
+    assert!(read(&perf.join("after").join(REPORT_FILE)).contains("2025-02-03T04:05:06Z"));
+    assert!(!files(perf).iter().any(|f| f.starts_with(".staging")), "no staging folder left");
 }
 
 #[test]
 fn an_unknown_label_lists_the_labels_with_benchmarks() {
     let temp = perf_folder();
     std::fs::create_dir_all(temp.path().join("accuracy-only")).expect("created");
-    let error = compare::compare_labels(temp.path(), "after", "main").expect_err("unknown");
+    let error = compare::compare_labels(temp.path(), "after", "main", false).expect_err("unknown");
     let text = error.to_string();
     assert!(text.contains("no label `main` with benchmarks"), "{text}");
     assert!(text.contains("labels with benchmarks: after, baseline."), "{text}");
-    assert!(compare::compare_labels(temp.path(), "../after", "baseline").is_err());
+    assert!(compare::compare_labels(temp.path(), "../after", "baseline", false).is_err());
 }
 
 #[test]
 fn finalize_refuses_without_accuracy_results_and_names_the_command() {
     let temp = perf_folder();
-    let error = finalize(temp.path(), "after", "baseline", "detect", None, VALIDATE)
+    let error = finalize(temp.path(), "after", "baseline", "detect", None, VALIDATE, false)
         .expect_err("no summary.json");
     let text = error.to_string();
     assert!(text.contains("no accuracy results for `after`"), "{text}");
@@ -84,7 +97,7 @@ fn finalize_refuses_accuracy_compared_with_another_baseline() {
     let mut summary = accuracy_summary(0.081, 0.081, Vec::new());
     summary.comparison.baseline = Some("main".to_owned());
     write_json(&temp.path().join("after").join(ACCURACY_FILE), &summary).expect("written");
-    let error = finalize(temp.path(), "after", "baseline", "detect", None, VALIDATE)
+    let error = finalize(temp.path(), "after", "baseline", "detect", None, VALIDATE, false)
         .expect_err("another baseline");
     assert!(error.to_string().contains("compared with `main`, not with `baseline`"), "{error}");
 }
@@ -98,7 +111,10 @@ fn finalize_writes_the_message_and_reuses_or_redoes_the_comparison() {
         .expect("written");
 
     // No comparison yet: compare runs first.
-    let first = finalize(perf, "after", "baseline", "detect", None, VALIDATE).expect("finalized");
+    let run = |area: &str, summary: Option<&str>, force: bool| {
+        finalize(perf, "after", "baseline", area, summary, VALIDATE, force)
+    };
+    let first = run("detect", None, false).expect("finalized");
     assert!(first.warnings.iter().any(|w| w.contains("ran compare first")), "{:?}", first.warnings);
     assert_eq!(first.verdict, Verdict::Fail);
     let message = read(&perf.join("after").join(COMMIT_MESSAGE_FILE));
@@ -108,16 +124,25 @@ fn finalize_writes_the_message_and_reuses_or_redoes_the_comparison() {
     let report = read(&perf.join("after").join(FINAL_REPORT_FILE));
     assert!(report.contains(&message));
 
-    // Current: reused without a word.
-    let second = finalize(perf, "after", "baseline", "io", Some("x"), VALIDATE).expect("again");
+    // The same again writes the same bytes: no force needed.
+    assert_eq!(run("detect", None, false).expect("again").message, message);
+
+    // Current: reused without a word. A message that would change (other options here; an
+    // edit by hand alike) is replaced only with force.
+    std::fs::write(perf.join("after").join(COMMIT_MESSAGE_FILE), "edited by hand").expect("w");
+    let refused = run("io", Some("x"), false).expect_err("would change the message").to_string();
+    assert!(refused.contains(COMMIT_MESSAGE_FILE) && refused.contains("--force"), "{refused}");
+    assert_eq!(read(&perf.join("after").join(COMMIT_MESSAGE_FILE)), "edited by hand");
+    let second = run("io", Some("x"), true).expect("forced");
     assert!(second.warnings.is_empty(), "{:?}", second.warnings);
     assert!(second.message.starts_with("perf(io): x\n"));
 
-    // A new perf.json for `after` makes it stale.
+    // A new perf.json for `after` makes it stale: compared again, which changes the files.
     let (_, mut after) = perf_pair();
     after.provenance.created_utc = "2025-02-03T04:05:06Z".to_owned();
     write_json(&perf.join("after").join(PERF_FILE), &after).expect("written");
-    let third = finalize(perf, "after", "baseline", "detect", None, VALIDATE).expect("again");
+    assert!(run("detect", None, false).is_err(), "the comparison would change");
+    let third = run("detect", None, true).expect("forced");
     assert!(third.warnings.iter().any(|w| w.contains("older perf.json")), "{:?}", third.warnings);
     assert!(read(&perf.join("after").join(REPORT_FILE)).contains("2025-02-03T04:05:06Z"));
 }
@@ -131,7 +156,7 @@ fn finalize_checks_its_options() {
     )
     .expect("written");
     let run = |area: &str, summary: Option<&str>| {
-        finalize(temp.path(), "after", "baseline", area, summary, VALIDATE)
+        finalize(temp.path(), "after", "baseline", area, summary, VALIDATE, true)
     };
     assert!(run("detect", None).is_ok());
     assert!(run("two words", None).is_err());
