@@ -78,6 +78,19 @@ impl MarkerPose {
         largest * radius / (1.0 - v * radius).max(MIN_DENOMINATOR)
     }
 
+    /// The smallest image radius, in pixels, of the circle of `radius` millimetres: `L`'s
+    /// smaller singular value times the radius, narrowed by the perspective.
+    pub(crate) fn smallest_radius_px(&self, radius: f64) -> f64 {
+        let [[a, b], [c, d]] = self.linear;
+        let sum_sq = a * a + b * b + c * c + d * d;
+        let det = a * d - b * c;
+        let smallest = (0.5 * (sum_sq - ((sum_sq * sum_sq - 4.0 * det * det).max(0.0)).sqrt()))
+            .max(0.0)
+            .sqrt();
+        let v = (self.persp[0] * self.persp[0] + self.persp[1] * self.persp[1]).sqrt();
+        smallest * radius / (1.0 + v * radius)
+    }
+
     /// The board point (millimetres from the centre) seen at the fit-frame point `x`, given
     /// `inv = L⁻¹`; `None` beyond the vanishing line.
     pub(crate) fn board_offset(&self, x: [f64; 2], inv: &[[f64; 2]; 2]) -> Option<[f64; 2]> {

@@ -47,6 +47,8 @@ mod refine_model;
 mod sampler;
 
 #[cfg(test)]
+mod region_tests;
+#[cfg(test)]
 mod tests;
 
 #[cfg(feature = "bench-internals")]

@@ -20,7 +20,8 @@
 //! Lucas–Kanade alignment (Lucas & Kanade 1981) of a rendered, blurred template, over 13
 //! parameters: `c` (2), `L` (4), `Σ` (3), `P`, `K`, `γ` (2). The perspective `v` comes from
 //! the local homography and stays fixed; so does the region fitted, the pixels within
-//! `Pattern::region_radii` outer radii of the start's centre on the board. Every derivative is exact
+//! [`fit_region_radii`] outer radii of the start's centre on the board: the blurred rings and
+//! a margin of paper as wide as the blur the patch allows for. Every derivative is exact
 //! and comes from the same transforms: the derivatives with respect to `Σ` are the spectrum
 //! times `−2π² fᵢfⱼ`; moving `c` translates the blurred image, so its derivative is the image
 //! gradient (spectrum times `2πi f`); and changing `L` by `dL` warps the pattern by
@@ -75,6 +76,11 @@ const MIN_BLUR_DET: f64 = 1e-4;
 /// Blur lengths beyond which the Gaussian is treated as zero when sizing the patch: its weight
 /// beyond 3.5σ along one axis is below 2.5e-4.
 const KERNEL_REACH_SIGMAS: f64 = 3.5;
+
+/// Paper beyond the blurred outer edge that the fit region keeps, in pixels, over the kernel's
+/// reach: a pixel of flat paper all round pins the paper level and the light gradient, and
+/// covers the start pose being off by a fraction of a pixel.
+const REGION_MARGIN_PX: f64 = 1.0;
 
 /// Blur standard deviation the fit starts from, in pixels, when no marker has been fitted yet.
 const START_SIGMA_PX: f64 = 1.5;
@@ -241,7 +247,7 @@ pub(crate) fn refine(
 }
 
 /// Sizes and places the patch around the marker and gathers the pixels to fit: those within
-/// `pattern.region_radii` outer radii of the centre on the board.
+/// [`fit_region_radii`] outer radii of the centre on the board.
 fn prepare(
     sampler: &Sampler<'_>,
     pattern: Pattern,
@@ -255,7 +261,8 @@ fn prepare(
     // The transform wraps around: a fitted pixel on one side of the region must be farther
     // than the kernel's reach from the marker's far edge's periodic copy.
     // It must also hold the region, centred, with a pixel to spare on each side.
-    let region_px = pattern.region_radii * radius_px;
+    let region_radii = fit_region_radii(pattern, start, max_sigma);
+    let region_px = region_radii * radius_px;
     let wrap = region_px + radius_px + 1.0 + KERNEL_REACH_SIGMAS * max_sigma;
     let needed = wrap.max(2.0 * region_px + 4.0);
     // The region must lie mostly inside the image, so a patch much wider than the image can
@@ -276,7 +283,7 @@ fn prepare(
     let jf = frame.jacobian();
     let jf_inv = inverse2(jf)?;
     let inv_l = start.inverse_linear()?;
-    let region_mm = pattern.region_radii * pattern.radius;
+    let region_mm = region_radii * pattern.radius;
     let region_sq = region_mm * region_mm;
 
     buf.pixels.clear();
@@ -311,6 +318,20 @@ fn prepare(
         v.resize(n * n, Complex32::default());
     }
     Some(Setup { pattern, frame, origin, n, rows, jf, jf_inv, max_var: max_sigma * max_sigma })
+}
+
+/// The fit region's radius on the board, in outer radii, for a patch that allows blur up to
+/// `max_sigma` pixels: the outer edge, the blur kernel's reach beyond it and
+/// [`REGION_MARGIN_PX`], measured along the marker's narrowest image radius so that the margin
+/// holds in every direction; never beyond `pattern.region_radii`, which keeps the neighbours
+/// out. Pixels farther out see flat paper only: they add nothing to the pose or the blur and
+/// cost as much as any other, and they make the transform's patch larger.
+pub(crate) fn fit_region_radii(pattern: Pattern, start: &MarkerPose, max_sigma: f64) -> f64 {
+    let reach_px = KERNEL_REACH_SIGMAS * max_sigma + REGION_MARGIN_PX;
+    let narrowest_px = start.smallest_radius_px(pattern.radius);
+    // A degenerate pose (zero or NaN radius) falls back to the widest region.
+    let wanted = 1.0 + reach_px / narrowest_px;
+    if wanted.is_finite() { wanted.min(pattern.region_radii) } else { pattern.region_radii }
 }
 
 /// How a Levenberg–Marquardt run ended.

@@ -1,0 +1,67 @@
+//! Tests of how large a patch the model refinement fits: the region sized by the blur it
+//! allows, measured along the marker's narrowest image radius, and the image radii of a pose.
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+
+use super::marker_render::{MarkerPose, Pattern};
+use super::model::MarkerModel;
+use super::refine_model::fit_region_radii;
+use crate::board::Board;
+
+fn pattern() -> Pattern {
+    Pattern::new(&MarkerModel::new(&Board::builtin()), Some(0b1011_0010_1100_0101))
+}
+
+/// A pose of `px_per_mm` along x and `squash` times that along y, rolled by `roll` radians.
+fn pose(px_per_mm: f64, squash: f64, roll: f64, persp: [f64; 2]) -> MarkerPose {
+    let (s, c) = roll.sin_cos();
+    let linear =
+        [[px_per_mm * c, -px_per_mm * squash * s], [px_per_mm * s, px_per_mm * squash * c]];
+    MarkerPose { center: [100.0, 80.0], linear, persp }
+}
+
+#[test]
+fn the_region_holds_the_blurred_edge_and_a_pixel_of_paper() {
+    let pattern = pattern();
+    let frontal = pose(4.0, 1.0, 0.3, [0.0; 2]);
+    let radius_px = 4.0 * pattern.radius;
+    // Sharp: the outer edge, 3.5 σ of blur and one pixel.
+    let sigma = 1.2;
+    let expected = 1.0 + (3.5 * sigma + 1.0) / radius_px;
+    let got = fit_region_radii(pattern, &frontal, sigma);
+    assert!((got - expected).abs() < 1e-12, "{got} vs {expected}");
+    assert!(got < pattern.region_radii, "a sharp marker needs less than the widest region");
+    // Blurred by a third of the radius: the widest region, no more.
+    assert_eq!(fit_region_radii(pattern, &frontal, radius_px / 3.0), pattern.region_radii);
+    // Tilted to half the width across: the margin holds across the narrow axis.
+    let tilted = pose(4.0, 0.5, 0.3, [0.0; 2]);
+    let expected = 1.0 + (3.5 * sigma + 1.0) / (0.5 * radius_px);
+    let got = fit_region_radii(pattern, &tilted, sigma);
+    assert!((got - expected).abs() < 1e-12, "{got} vs {expected}");
+    // A degenerate pose gets the widest region rather than a NaN.
+    let flat = MarkerPose { center: [0.0; 2], linear: [[0.0; 2]; 2], persp: [0.0; 2] };
+    assert_eq!(fit_region_radii(pattern, &flat, sigma), pattern.region_radii);
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 256, rng_seed: RngSeed::Fixed(0x0E61_0000), ..Config::default() })]
+
+    #[test]
+    fn the_narrowest_radius_is_at_most_the_widest(
+        px_per_mm in 0.5f64..20.0,
+        squash in 0.05f64..1.0,
+        roll in -3.2f64..3.2,
+        vx in -0.01f64..0.01,
+        vy in -0.01f64..0.01,
+    ) {
+        let p = pose(px_per_mm, squash, roll, [vx, vy]);
+        let r = pattern().radius;
+        let (narrow, wide) = (p.smallest_radius_px(r), p.radius_px(r));
+        prop_assert!(narrow > 0.0 && narrow <= wide, "{narrow} vs {wide}");
+        // Without perspective they are the singular values times the radius.
+        let affine = pose(px_per_mm, squash, roll, [0.0; 2]);
+        let narrow = affine.smallest_radius_px(r);
+        prop_assert!((narrow - px_per_mm * squash * r).abs() <= 1e-9 * px_per_mm * r);
+    }
+}
