@@ -50,6 +50,12 @@ const DEFAULT_INLIER_THRESHOLD_PX: f64 = 1.0;
 /// 0.17, so 24 samples miss a clean one with probability about 1 %.
 const DEFAULT_RANSAC_ITERATIONS: u32 = 24;
 
+/// Default RANSAC confidence: stop sampling once a clean sample would have been drawn with this
+/// probability, given the best inlier fraction so far (Hartley & Zisserman 2004, §4.7.1). The
+/// same 1 % miss rate as [`DEFAULT_RANSAC_ITERATIONS`] at 30 % outliers, reached after about 5
+/// samples instead of 24 when a ring's edge points are 95 % inliers, which is the usual case.
+const DEFAULT_RANSAC_CONFIDENCE: f64 = 0.99;
+
 /// Default IRLS iterations: reweighting converges to within 1e-3 px in two or three.
 const DEFAULT_IRLS_ITERATIONS: u32 = 3;
 
@@ -146,6 +152,10 @@ pub struct RobustEllipseParams {
     /// must all be finite). Default
     /// 24.
     pub ransac_iterations: u32,
+    /// Probability of having drawn at least one all-inlier sample at which sampling stops
+    /// early, estimated from the best sample's inlier fraction; 1 or more draws every sample.
+    /// Default 0.99.
+    pub ransac_confidence: f64,
     /// Reweighting passes after the consensus refit. Default 3.
     pub irls_iterations: u32,
     /// Seed of the sampling stream. Default: a fixed constant.
@@ -157,6 +167,7 @@ impl Default for RobustEllipseParams {
         Self {
             inlier_threshold_px: DEFAULT_INLIER_THRESHOLD_PX,
             ransac_iterations: DEFAULT_RANSAC_ITERATIONS,
+            ransac_confidence: DEFAULT_RANSAC_CONFIDENCE,
             irls_iterations: DEFAULT_IRLS_ITERATIONS,
             seed: DEFAULT_SEED,
         }
@@ -233,25 +244,57 @@ pub fn fit_ellipse_robust(
     }
 }
 
-/// The best conic by MSAC score over `params.ransac_iterations` 5-point samples.
+/// The best conic by MSAC score over at most `params.ransac_iterations` 5-point samples, fewer
+/// once `params.ransac_confidence` is reached ([`samples_needed`]).
 fn ransac(points: &[[f64; 2]], params: &RobustEllipseParams) -> Option<Conic> {
     let threshold_sq = params.inlier_threshold_px.powi(2);
     let mut rng = SplitMix64::new(params.seed);
     let mut best: Option<(f64, Conic)> = None;
-    for _ in 0..params.ransac_iterations {
+    let mut needed = f64::INFINITY;
+    let mut drawn = 0u32;
+    while drawn < params.ransac_iterations && f64::from(drawn) < needed {
+        drawn += 1;
         let sample = rng.distinct::<MIN_POINTS>(points.len())?.map(|i| points[i]);
         let Some(conic) = fit_conic_direct(&sample, None) else { continue };
         // MSAC: inliers cost their squared distance, outliers (and NaN) the threshold's.
-        let mut cost = 0.0;
+        let (mut cost, mut n_inliers) = (0.0, 0usize);
         for &p in points {
             let d = sampson_distance(&conic, p);
-            cost += if d * d < threshold_sq { d * d } else { threshold_sq };
+            if d * d < threshold_sq {
+                cost += d * d;
+                n_inliers += 1;
+            } else {
+                cost += threshold_sq;
+            }
         }
         if best.is_none_or(|(c, _)| cost < c) {
             best = Some((cost, conic));
+            let fraction = n_inliers as f64 / points.len() as f64;
+            needed = samples_needed(fraction, params.ransac_confidence);
         }
     }
     best.map(|(_, conic)| conic)
+}
+
+/// Samples after which an all-inlier 5-point sample has been drawn with probability
+/// `confidence`, when a fraction `inliers` of the points are inliers: `ln(1 − p) / ln(1 − w⁵)`.
+/// Infinite (never stop early) for a confidence of 1 or more or NaN, and without inliers; zero
+/// when every point is an inlier.
+pub(crate) fn samples_needed(inliers: f64, confidence: f64) -> f64 {
+    if confidence.is_nan() || confidence >= 1.0 {
+        return f64::INFINITY;
+    }
+    let clean = inliers.clamp(0.0, 1.0).powi(MIN_POINTS as i32);
+    if clean >= 1.0 {
+        return 0.0;
+    }
+    // Without a chance of a clean sample, or with one too small to register in `1 − w⁵`, no
+    // number of samples reaches the confidence.
+    let miss_per_sample = (1.0 - clean).ln();
+    if miss_per_sample.is_nan() || miss_per_sample >= 0.0 {
+        return f64::INFINITY;
+    }
+    (1.0 - confidence.max(0.0)).ln() / miss_per_sample
 }
 
 /// Fills `weights` for a refit around `conic` and returns how many are positive. Points

@@ -395,3 +395,48 @@ proptest! {
         prop_assert!(error < 5.0 * SIGMA_PX, "error {error} px");
     }
 }
+
+#[test]
+fn ransac_stops_once_a_clean_sample_is_likely_enough() {
+    use super::ellipse::samples_needed;
+    // 95 % inliers: a 5-point sample is clean with probability 0.774, so three samples miss
+    // with probability 0.226³ ≈ 1.2 %, and the fourth reaches 99 %.
+    let n = samples_needed(0.95, 0.99);
+    assert!((3.0..4.0).contains(&n), "{n}");
+    // 70 % inliers is the case the 24-sample cap was sized for: about 25 samples.
+    let n = samples_needed(0.7, 0.99);
+    assert!((24.0..26.0).contains(&n), "{n}");
+    assert_eq!(samples_needed(1.0, 0.99), 0.0, "all inliers: the first sample will do");
+    for never in
+        [samples_needed(0.0, 0.99), samples_needed(0.9, 1.0), samples_needed(0.9, f64::NAN)]
+    {
+        assert_eq!(never, f64::INFINITY);
+    }
+}
+
+#[test]
+fn stopping_ransac_early_finds_the_ellipse_every_sample_finds() {
+    let truth = Ellipse {
+        center_px: [410.0, 305.0],
+        semi_major_px: 24.0,
+        semi_minor_px: 17.0,
+        angle_rad: 0.7,
+    };
+    let mut rng = SplitMix64::new(29);
+    let mut points = arc_points(&truth, 0.0, std::f64::consts::TAU, 96, SIGMA_PX, &mut rng);
+    // A few edges of a neighbouring ring or the code band, as a real ray set has.
+    for k in 0..6 {
+        let angle = f64::from(k) * 1.1;
+        points.push([410.0 + 31.0 * angle.cos(), 305.0 + 31.0 * angle.sin()]);
+    }
+    let mut scratch = FitScratch::default();
+    let early = RobustEllipseParams::default();
+    let every = RobustEllipseParams { ransac_confidence: 1.0, ..early };
+    let a = fit_ellipse_robust(&points, &early, &mut scratch).expect("a fit");
+    let b = fit_ellipse_robust(&points, &every, &mut scratch).expect("a fit");
+    assert_eq!(a.n_inliers, b.n_inliers);
+    let (center, axes) = ellipse_error(&a.ellipse, &b.ellipse);
+    assert!(center < 1e-6 && axes < 1e-6, "centre {center} px, axes {axes} px apart");
+    let (center, _) = ellipse_error(&a.ellipse, &truth);
+    assert!(center < 0.02, "centre {center} px from the truth");
+}
