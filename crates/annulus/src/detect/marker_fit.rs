@@ -11,7 +11,8 @@
 //! 2. *Outer edge points*. Each ray's strongest edge of the right sign within
 //!    `[0.75, 1.35]·R₀` is one point; a robust conic fit (RANSAC, then Huber IRLS on Sampson
 //!    distance, [`crate::fit::fit_ellipse_robust`]) gives a first ellipse.
-//! 3. *Refinement* ([`refine_outer`], twice). Rays from the ellipse's centre search a window
+//! 3. *Refinement* ([`refine_outer`], twice, or once when the first pass moves the ellipse by
+//!    under [`SETTLED_PX`]). Rays from the ellipse's centre search a window
 //!    around where each meets the ellipse, at quarter-pixel steps of the interpolated gradient
 //!    profile; the edge is the centroid of the derivative peak ([`super::sampler::edge_centroid`]:
 //!    sub-sample, not snapped to the grid). The refit gives the outer conic.
@@ -56,6 +57,12 @@ const FINE_STEP_PX: f64 = 0.25;
 /// Smallest half-width of an edge search window, in pixels: wide enough to hold the core of an
 /// edge blurred by σ = 4 px, whose derivative stays above half its peak for ±1.2σ.
 const MIN_WINDOW_PX: f64 = 5.0;
+
+/// How far, in pixels, a refinement pass may move the ellipse (centre, axes and their
+/// directions together) and still be taken as final: a quarter of a pixel is a twentieth of the
+/// narrowest search window's half-width, and the model refinement of an identified marker
+/// starts from its centre anyway.
+const SETTLED_PX: f64 = 0.25;
 
 /// Fewest and most rays of the refinement; in between, one ray per pixel of circumference.
 const FINE_RAYS: [usize; 2] = [48, 128];
@@ -144,13 +151,38 @@ fn finish(
     polarity: f32,
     buf: &mut FitBuffers,
 ) -> Result<MarkerFit, Rejection> {
-    let (mid, _) = refine_outer(sampler, &start, polarity, 0.15, buf)?;
-    let (outer, support) = refine_outer(sampler, &mid.ellipse, polarity, 0.1, buf)?;
+    let (mid, mid_support) = refine_outer(sampler, &start, polarity, 0.15, buf)?;
+    // A pass that barely moved the ellipse leaves the next one nothing to find: its rays would
+    // meet the edge within a fraction of a pixel of these, and their windows would hold the
+    // same edges. Then the first pass's fit is the result.
+    let (outer, support) = if settled(&start, &mid.ellipse) {
+        (mid, mid_support)
+    } else {
+        refine_outer(sampler, &mid.ellipse, polarity, 0.1, buf)?
+    };
     let size = start.semi_major_px;
     check_shape(&outer.ellipse, [0.7 * size, 1.4 * size])?;
     let contrast = ring_contrast(sampler, model, &outer.ellipse, polarity)?;
     let inner = fit_inner(sampler, model, &outer.ellipse, polarity, buf);
     Ok(MarkerFit { outer, inner, polarity, contrast, support })
+}
+
+/// Whether the refinement moved the ellipse from `before` to `after` by less than
+/// [`SETTLED_PX`] everywhere: its centre, and each axis's end.
+fn settled(before: &Ellipse, after: &Ellipse) -> bool {
+    let shift =
+        (after.center_px[0] - before.center_px[0]).hypot(after.center_px[1] - before.center_px[1]);
+    let axes = (after.semi_major_px - before.semi_major_px)
+        .abs()
+        .max((after.semi_minor_px - before.semi_minor_px).abs());
+    // An axis turned by dθ moves its end by about a·dθ; angles are modulo π, and a near circle's
+    // angle is arbitrary and moves nothing.
+    let turn = {
+        let d = (after.angle_rad - before.angle_rad).rem_euclid(std::f64::consts::PI);
+        d.min(std::f64::consts::PI - d)
+    };
+    let roundness = after.semi_major_px - after.semi_minor_px;
+    shift + axes + turn * roundness < SETTLED_PX
 }
 
 /// Finds the outer radius and polarity from the mean derivative profile.
