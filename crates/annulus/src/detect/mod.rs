@@ -27,6 +27,7 @@
 
 #[cfg(feature = "batch")]
 mod batch;
+mod blur_filter;
 mod center;
 mod completion;
 mod config;

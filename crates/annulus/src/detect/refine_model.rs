@@ -39,14 +39,14 @@
 //! The fitted `c` is the projective centre directly: the code band is part of the model, so
 //! its pull is not in the estimate, and neither is any perspective bias.
 
-use std::f64::consts::PI;
 use std::ops::Range;
 
 use nalgebra::{SMatrix, SVector};
 
 use rustfft::num_complex::Complex32;
 
-use super::fft::{Fft2, frequency};
+use super::blur_filter::BlurFilter;
+use super::fft::Fft2;
 use super::gram::gram_upper;
 use super::marker_render::{
     MarkerPose, PatchFrame, Pattern, image_near, inverse2, mat_mul, rasterise,
@@ -130,8 +130,7 @@ pub(crate) struct RefineBuffers {
     /// parts.
     images: [Vec<Complex32>; 3],
     pixels: Vec<Pixel>,
-    /// `exp(−2π² Σyy fy²)` per row of the spectrum.
-    gauss_y: Vec<f64>,
+    filter: BlurFilter,
     /// The Jacobian rows of the pixels that make up `JᵀJ`, in single precision.
     hessian_rows: Vec<[f32; PADDED]>,
     /// Blur of the last marker fitted, the next one's start.
@@ -441,54 +440,7 @@ fn render(setup: &Setup, s: &State, buf: &mut RefineBuffers) -> bool {
         return false;
     };
     buf.fft.forward(&mut buf.spectrum, ink_rows);
-    buf.gauss_y.clear();
-    buf.gauss_y.extend((0..n).map(|ky| {
-        let fy = frequency(ky, n);
-        (-2.0 * PI * PI * s.blur[2] * fy * fy).exp()
-    }));
-    let [sxx, sxy, _] = s.blur;
-    let tau = 2.0 * PI;
-    let pi2 = 2.0 * PI * PI;
-    let nyquist = n / 2;
-    // The inverse transforms are not scaled; the filters are.
-    let scale = 1.0 / (n * n) as f64;
-    let [z1, z2, z3] = &mut buf.images;
-    // exp(−2π² fᵀΣf) = ex(kx) · ey(ky) · exp(−4π² Σxy fx fy), the last a geometric sequence
-    // in ky for each kx: one exponential per row and column instead of one per frequency.
-    let half = (n / 2) as i64;
-    for kx in 0..n {
-        let fx = frequency(kx, n);
-        // Odd powers of the Nyquist frequency would make the outputs complex: it is its own
-        // mirror image, so its odd filters are set to zero.
-        let fx_odd = if kx == nyquist { 0.0 } else { fx };
-        let ex = scale * (-pi2 * sxx * fx * fx).exp();
-        let ratio = (-2.0 * pi2 * sxy * fx_odd / n as f64).exp();
-        // The cross factor at ky = 0, then stepped by `ratio` per unit of ky; it restarts at
-        // the negative frequencies.
-        let mut cross = 1.0;
-        let negative_start = (-2.0 * pi2 * sxy * fx_odd * frequency((half + 1) as usize, n)).exp();
-        for ky in 0..n {
-            if ky == nyquist + 1 {
-                cross = negative_start;
-            }
-            let fy = frequency(ky, n);
-            let fy_odd = if ky == nyquist { 0.0 } else { fy };
-            let gauss = ex * buf.gauss_y[ky] * if ky == nyquist { 1.0 } else { cross };
-            cross *= ratio;
-            let k = kx * n + ky;
-            let a = buf.spectrum[k];
-            let (gr, gi) = (gauss * f64::from(a.re), gauss * f64::from(a.im));
-            // Z1 = B + i ∂x B: filter 1 − 2π fx.
-            let f1 = 1.0 - tau * fx_odd;
-            z1[k] = Complex32::new((f1 * gr) as f32, (f1 * gi) as f32);
-            // Z2 = ∂y B + i ∂Σxx B: filter i(2π fy − 2π² fx²).
-            let f2 = tau * fy_odd - pi2 * fx * fx;
-            z2[k] = Complex32::new((-f2 * gi) as f32, (f2 * gr) as f32);
-            // Z3 = ∂Σxy B + i ∂Σyy B: filter −4π² fx fy − i 2π² fy².
-            let (f3r, f3i) = (-2.0 * pi2 * fx_odd * fy_odd, -pi2 * fy * fy);
-            z3[k] = Complex32::new((f3r * gr - f3i * gi) as f32, (f3r * gi + f3i * gr) as f32);
-        }
-    }
+    buf.filter.apply(&buf.spectrum, s.blur, n, &mut buf.images);
     for image in &mut buf.images {
         buf.fft.inverse(image, setup.rows.clone());
     }
