@@ -6,17 +6,21 @@
 //! the marker's outer circle is mapped through it (`C' = H⁻ᵀ C H⁻¹`) to a predicted ellipse.
 //! The marker fit then starts from that ellipse instead of from a proposal
 //! ([`super::marker_fit::fit_from_ellipse`]); the result is accepted when its centre lies within
-//! [`super::grid::PLACE_GATE_PITCH`] of a pitch of the prediction and its size agrees. Markers
+//! [`super::grid::PLACE_GATE_PITCH`] of a pitch of the prediction, in the image and on the
+//! board, each axis of its ellipse agrees with the prediction's, and no fitted marker is already
+//! there. Markers
 //! found in one round anchor the next, so the search grows outwards from the decoded core into
 //! blurred or distorted regions; it stops after [`MAX_ROUNDS`] rounds or when a round adds
 //! nothing.
 
 use crate::board::Board;
 use crate::fit::fit_homography;
-use crate::geometry::{Conic, Homography};
+use crate::geometry::{Conic, Ellipse, Homography};
 
 use super::found::Found;
-use super::grid::{GridBuffers, K_LOCAL, NO_OWNER, PLACE_GATE_PITCH, dist, nearest_k};
+use super::grid::{
+    GridBuffers, K_LOCAL, NO_OWNER, PLACE_GATE_PITCH, dist, nearest_k, on_board_gate, shape_agrees,
+};
 use super::marker_fit::{FitBuffers, fit_from_ellipse};
 use super::model::MarkerModel;
 use super::output::IdSource;
@@ -24,6 +28,10 @@ use super::sampler::Sampler;
 
 /// Rounds of completion; each reaches about one more ring of markers beyond the last.
 const MAX_ROUNDS: usize = 3;
+
+/// Two fits closer than this many of the smaller outer radius describe one marker, as in the
+/// first pass's de-duplication.
+const CONCENTRIC_RADII: f64 = 0.3;
 
 /// How far inside the image a predicted centre must be, in outer radii, for a search to be
 /// worth it: a marker cut by the border half-way shows too little of its ring to fit.
@@ -80,6 +88,18 @@ pub(crate) fn complete(
             {
                 continue;
             }
+            // The same gate on the board, where the pitch is the same in every direction; the
+            // predicted shape axis by axis; and no other marker already there (a local
+            // homography extrapolated from anchors on one side can predict a marker onto its
+            // neighbour, at the size of the neighbour's inner ring).
+            let on_board = local.inverse().and_then(|inv| inv.apply(e.center_px));
+            if !on_board
+                .is_some_and(|p| board.nearest_marker(p) == m && on_board_gate(model, p, xy))
+                || !shape_agrees(model, &local, xy, e)
+                || found.iter().any(|f| concentric(f, e))
+            {
+                continue;
+            }
             let mut f = Found::new(fit, None, e.center_px);
             f.marker_idx = Some(m);
             f.source = IdSource::Completed;
@@ -118,6 +138,13 @@ fn local_homography_board(
         grid.dst.push(found[i].center_fit);
     }
     fit_homography(&grid.src, &grid.dst, None)
+}
+
+/// Whether `e` is centred on the fitted marker `f`, within [`CONCENTRIC_RADII`] of the smaller
+/// outer radius.
+fn concentric(f: &Found, e: &Ellipse) -> bool {
+    let r = f.fit.outer.ellipse.semi_minor_px.min(e.semi_minor_px);
+    dist(f.fit.outer.ellipse.center_px, e.center_px) < CONCENTRIC_RADII * r
 }
 
 /// Whether a predicted centre (fit frame) is inside the image, allowing the margin.

@@ -12,17 +12,21 @@
 //! 2. *Placement*. For every fitted marker, a homography is fitted to the [`K_LOCAL`] anchors
 //!    nearest to it in the image (itself excluded); its inverse maps the marker's centre onto
 //!    the board, the nearest lattice position names it, and the marker is accepted when the
-//!    forward map puts that position within [`PLACE_GATE_PITCH`] of a pitch of the centre. The
+//!    forward map puts that position within [`PLACE_GATE_PITCH`] of a pitch of the centre, in
+//!    the image and on the board ([`on_board_gate`]), and, unless its own read names the
+//!    position, when its fitted ellipse has the predicted size axis by axis ([`shape_agrees`]). The
 //!    local fit follows lens distortion and perspective that a single homography cannot. The
 //!    outcome: the decoded ID confirmed ([`IdSource::Decoded`]), replaced by the position's ID
 //!    ([`IdSource::Corrected`]), or given where nothing was decoded ([`IdSource::Completed`]).
 //!    Two markers placed on one position keep the nearer; markers placed nowhere are dropped.
+//!    With fewer than four reads there is nothing to check them against: the reads are
+//!    reported as read, and only on fits with an inner ring ([`report_unverified`]).
 //! 3. The global homography is refitted on every placed marker (least squares, then
 //!    Gauss–Newton on the transfer error).
 
 use crate::board::Board;
 use crate::fit::{FitScratch, RansacParams, fit_homography, fit_homography_ransac};
-use crate::geometry::Homography;
+use crate::geometry::{Conic, Ellipse, Homography};
 
 use super::found::Found;
 use super::model::MarkerModel;
@@ -34,6 +38,12 @@ const ANCHOR_GATE_PITCH: f64 = 0.3;
 /// Placement gate, as a fraction of the pitch: a quarter leaves a wide margin against the
 /// nearest other lattice position while absorbing local-homography error.
 pub(crate) const PLACE_GATE_PITCH: f64 = 0.25;
+
+/// Widest ratio of a fitted outer ellipse's semi-axes to those a homography predicts for the
+/// marker, each axis alone. Blur widens a small marker's fitted minor axis by up to about a
+/// fifth; a fit that merged a marker with its neighbour, or that sits on a marker's inner ring or
+/// code band, is off by half or more on one axis.
+const SHAPE_TOLERANCE: [f64; 2] = [0.7, 1.4];
 
 /// Anchors per local homography: a marker's ring of hex neighbours.
 pub(crate) const K_LOCAL: usize = 6;
@@ -80,11 +90,7 @@ pub(crate) fn identify(
     buf.anchors.extend(buf.owner.iter().filter(|&&o| o != NO_OWNER).map(|&o| o as usize));
     buf.anchors.sort_unstable();
     if buf.anchors.len() < 4 {
-        // Too few reads to check one another: report them as read.
-        for &i in &buf.anchors {
-            found[i].marker_idx = found[i].decoded_marker();
-            found[i].source = IdSource::Decoded;
-        }
+        report_unverified(found, &buf.anchors, rejected);
         return None;
     }
     let pitch_px = mean_pitch_px(model, found, &buf.anchors);
@@ -164,6 +170,27 @@ pub(crate) fn identify(
     refit_global(board, found, buf).or(Some(global.homography))
 }
 
+/// With too few reads to check one another, reports the reads as read, but only on markers
+/// whose inner ring was fitted, and drops every other fit.
+///
+/// Nothing geometric can confirm these markers, so the fit itself must: a fitted inner ring is a
+/// second, concentric edge at the fraction of the outer ellipse the board prescribes, and it is
+/// fitted only where the marker is resolved (an inner disc at least `MIN_INNER_RADIUS_PX`
+/// across, which leaves the code band's sectors several pixels long). Without it, the fits seen
+/// are rows of squashed rings merged into one ellipse on a board seen nearly edge-on (tilts of
+/// 75° to 88°), and reads of a code band a few pixels wide, which decode to wrong words.
+fn report_unverified(found: &mut Vec<Found>, anchors: &[usize], rejected: &mut RejectionCounts) {
+    for &i in anchors {
+        found[i].marker_idx = found[i].decoded_marker();
+        found[i].source = IdSource::Decoded;
+    }
+    let before = found.len();
+    found.retain(|f| f.fit.inner.is_some());
+    for _ in found.len()..before {
+        rejected.add(Rejection::DecodeFailed);
+    }
+}
+
 /// Least-squares homography over every identified marker.
 pub(crate) fn refit_global(
     board: &Board,
@@ -199,7 +226,14 @@ fn place_all(
             let resid = dist(predicted, f.center_fit);
             let r_px =
                 (f.fit.outer.ellipse.semi_major_px * f.fit.outer.ellipse.semi_minor_px).sqrt();
-            (resid < PLACE_GATE_PITCH * model.pitch * r_px).then_some((m, resid, local))
+            let xy_m = board.markers()[m].xy_board_mm;
+            let near =
+                resid < PLACE_GATE_PITCH * model.pitch * r_px && on_board_gate(model, xy, xy_m);
+            // A read that names this very marker vouches for the fit; an ID given by the
+            // geometry alone also needs the fit to have the marker's predicted shape.
+            let read = f.decoded_marker() == Some(m);
+            let shaped = read || shape_agrees(model, &local, xy_m, &f.fit.outer.ellipse);
+            (near && shaped).then_some((m, resid, local))
         });
         buf.placed.push(placed);
     }
@@ -229,6 +263,37 @@ fn local_homography_image(
         buf.dst.push(found[a].center_fit);
     }
     fit_homography(&buf.src, &buf.dst, None)
+}
+
+/// Whether a centre mapped onto the board at `xy_board_mm` lies within [`PLACE_GATE_PITCH`] of a
+/// pitch of the marker at `marker_xy_mm`, measured on the board. On a tilted board the pitch in
+/// the image shrinks by the cosine of the tilt across the tilt axis, while a gate in pixels
+/// scaled by the marker's mean radius shrinks only by its square root: at 65° to 70° that gate
+/// reaches 0.45 of the squashed pitch and lets a fit on the neighbouring marker through.
+pub(crate) fn on_board_gate(
+    model: &MarkerModel,
+    xy_board_mm: [f64; 2],
+    marker_xy_mm: [f64; 2],
+) -> bool {
+    dist(xy_board_mm, marker_xy_mm) < PLACE_GATE_PITCH * model.pitch * model.radius_mm
+}
+
+/// Whether `fit` has, axis by axis, the size that `img_from_board` predicts for the outer ring of
+/// the marker at `marker_xy_mm`, within [`SHAPE_TOLERANCE`].
+pub(crate) fn shape_agrees(
+    model: &MarkerModel,
+    img_from_board: &Homography,
+    marker_xy_mm: [f64; 2],
+    fit: &Ellipse,
+) -> bool {
+    let circle = Conic::circle(marker_xy_mm, model.radius_mm);
+    let Some(predicted) = circle.mapped_by(img_from_board).and_then(|c| c.to_ellipse()) else {
+        return false;
+    };
+    let [lo, hi] = SHAPE_TOLERANCE;
+    let major = fit.semi_major_px / predicted.semi_major_px;
+    let minor = fit.semi_minor_px / predicted.semi_minor_px;
+    (lo..=hi).contains(&major) && (lo..=hi).contains(&minor)
 }
 
 /// Keeps the `k` smallest entries of `near` (unordered).
