@@ -87,6 +87,19 @@ const MIN_RING_CONTRAST_GREY: f32 = 12.0;
 /// clutter or noise is not.
 const MIN_CONTRAST_TO_SPREAD: f32 = 3.0;
 
+/// Range of an inner ring's semi-axis over the outer ring's scaled by the board's fraction:
+/// blur and the edge fit's noise move a small inner ring's axes by up to a fifth.
+const INNER_AXIS_RATIO: std::ops::Range<f64> = 0.8..1.25;
+
+/// Outer ellipses with a minor over major axis above this are too round for their axis
+/// direction to be measured against the inner ring's (a circle seen within 30° of frontal).
+const ROUND_AXIS_RATIO: f64 = 0.85;
+
+/// Largest angle between the inner and outer rings' major axes, radians (20°): perspective
+/// turns a concentric circle's image by a few degrees at most, and noise on a marker elongated
+/// enough to be checked by less.
+const MAX_INNER_TURN_RAD: f64 = 0.35;
+
 /// Smallest inner-disc radius, in pixels, worth fitting: below it too few pixels carry the edge.
 const MIN_INNER_RADIUS_PX: f64 = 2.5;
 
@@ -321,8 +334,25 @@ fn fit_inner(
     })
     .ok()?;
     let fit = robust_fit(buf, 0.5, n_rays).ok()?;
-    let ratio = fit.ellipse.semi_major_px / (fraction * outer.semi_major_px);
-    (0.8..1.25).contains(&ratio).then_some(fit)
+    inner_matches_outer(&fit.ellipse, outer, fraction).then_some(fit)
+}
+
+/// Whether `inner` has the shape of `outer` scaled by `fraction`, as the image of a concentric
+/// circle has: each semi-axis within [`INNER_AXIS_RATIO`] of the scaled one, and, when the outer
+/// ellipse is elongated enough for its axes to have a direction, the major axes aligned within
+/// [`MAX_INNER_TURN_RAD`]. An edge of a neighbouring ring or of merged, squashed rings can pass
+/// for an inner ring of the right size, but not of the right shape.
+fn inner_matches_outer(inner: &Ellipse, outer: &Ellipse, fraction: f64) -> bool {
+    let major = inner.semi_major_px / (fraction * outer.semi_major_px);
+    let minor = inner.semi_minor_px / (fraction * outer.semi_minor_px);
+    if !(INNER_AXIS_RATIO.contains(&major) && INNER_AXIS_RATIO.contains(&minor)) {
+        return false;
+    }
+    if outer.semi_minor_px > ROUND_AXIS_RATIO * outer.semi_major_px {
+        return true;
+    }
+    let turn = (inner.angle_rad - outer.angle_rad).rem_euclid(std::f64::consts::PI);
+    turn.min(std::f64::consts::PI - turn) <= MAX_INNER_TURN_RAD
 }
 
 /// Paper-minus-ink contrast around the outer ellipse.
