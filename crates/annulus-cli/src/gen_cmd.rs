@@ -39,8 +39,9 @@ pub fn run(args: &GenArgs) -> Result<()> {
     };
     let name = board.name();
     let files = [format!("{name}.svg"), format!("{name}.png"), format!("{name}.json")];
-    let out = OutputSet::prepare(&args.out, &files, args.force)?;
+    // The raster first: a bad --dpi is refused before the output folder is created.
     let raster = rasterize_board(&board, args.dpi)?;
+    let out = OutputSet::prepare(&args.out, &files, args.force)?;
 
     println!("{}", describe(&board));
     let svg = out.write(&files[0], annulus::print::board_svg(&board).as_bytes())?;

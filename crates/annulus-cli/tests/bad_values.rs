@@ -255,6 +255,7 @@ fn nan_infinite_and_negative_flag_values_are_refused() {
         cases.push(Case::new(flag, args, &[&problem]));
     }
     s.check_all(&cases);
+    assert!(!s.path("board").exists(), "a refused --dpi creates no output folder");
 }
 
 /// The same typo'd field, in TOML and JSON, through every command that reads a board.
