@@ -69,26 +69,29 @@ impl MarkerPose {
     /// The largest image radius, in pixels, of the circle of `radius` millimetres: `L`'s
     /// larger singular value times the radius, widened by the perspective.
     pub(crate) fn radius_px(&self, radius: f64) -> f64 {
-        let [[a, b], [c, d]] = self.linear;
-        let sum_sq = a * a + b * b + c * c + d * d;
-        let det = a * d - b * c;
-        let largest =
-            (0.5 * (sum_sq + ((sum_sq * sum_sq - 4.0 * det * det).max(0.0)).sqrt())).sqrt();
-        let v = (self.persp[0] * self.persp[0] + self.persp[1] * self.persp[1]).sqrt();
-        largest * radius / (1.0 - v * radius).max(MIN_DENOMINATOR)
+        let [_, largest] = self.singular_values();
+        largest * radius / (1.0 - self.persp_norm() * radius).max(MIN_DENOMINATOR)
     }
 
     /// The smallest image radius, in pixels, of the circle of `radius` millimetres: `L`'s
     /// smaller singular value times the radius, narrowed by the perspective.
     pub(crate) fn smallest_radius_px(&self, radius: f64) -> f64 {
+        let [smallest, _] = self.singular_values();
+        smallest * radius / (1.0 + self.persp_norm() * radius)
+    }
+
+    /// `L`'s singular values, smaller first, from the eigenvalues of `LᵀL` in closed form.
+    fn singular_values(&self) -> [f64; 2] {
         let [[a, b], [c, d]] = self.linear;
         let sum_sq = a * a + b * b + c * c + d * d;
         let det = a * d - b * c;
-        let smallest = (0.5 * (sum_sq - ((sum_sq * sum_sq - 4.0 * det * det).max(0.0)).sqrt()))
-            .max(0.0)
-            .sqrt();
-        let v = (self.persp[0] * self.persp[0] + self.persp[1] * self.persp[1]).sqrt();
-        smallest * radius / (1.0 + v * radius)
+        let spread = ((sum_sq * sum_sq - 4.0 * det * det).max(0.0)).sqrt();
+        [(0.5 * (sum_sq - spread)).max(0.0).sqrt(), (0.5 * (sum_sq + spread)).sqrt()]
+    }
+
+    /// `|v|`, per millimetre.
+    fn persp_norm(&self) -> f64 {
+        (self.persp[0] * self.persp[0] + self.persp[1] * self.persp[1]).sqrt()
     }
 
     /// The board point (millimetres from the centre) seen at the fit-frame point `x`, given
