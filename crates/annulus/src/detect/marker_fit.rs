@@ -43,6 +43,10 @@ use super::model::MarkerModel;
 use super::output::Rejection;
 use super::sampler::{Sampler, edge_centroid};
 
+#[cfg(test)]
+#[path = "marker_fit_tests.rs"]
+mod tests;
+
 /// Rays of the scale and polarity search: enough to average out the code band and a partial
 /// occlusion, few enough to be cheap at every candidate.
 pub(crate) const N_COARSE_RAYS: usize = 32;
