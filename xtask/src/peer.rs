@@ -102,6 +102,9 @@ pub fn run(args: &Args) -> Result<()> {
         bail!("{} already holds peer results; pass --force to replace them", label_dir.display());
     }
 
+    // Read before building or running anything: a commit made while a long run goes on must
+    // not be credited with results of the tree the run built.
+    let (commit, dirty) = provenance::commit(&root);
     eprintln!("building annulus-peer (release)");
     let peer = PeerBinary::build(&root)?;
     let mut commands = vec![command_line()];
@@ -146,7 +149,6 @@ pub fn run(args: &Args) -> Result<()> {
     }
     bar.finish_and_clear();
 
-    let (commit, dirty) = provenance::commit(&root);
     let mut notes = vec![
         "ringgrid is called through `Detector::detect` built with \
          `Detector::with_marker_diameter_hint` and the true mean outer diameter of the image's \

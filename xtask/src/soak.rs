@@ -88,6 +88,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let label_dir = perf_dir.join(LABEL);
     refuse_to_overwrite(&label_dir, args.force)?;
 
+    // Read before building or running anything: a commit made while a long run goes on must
+    // not be credited with results of the tree the run built.
+    let (commit, dirty) = provenance::commit(&root);
     eprintln!("building {BINARY} (release)");
     let exe = build_release_binary(&root, PACKAGE, BINARY)?;
     let soak_args = binary_args(calls);
@@ -100,7 +103,6 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let summary = verdict::summarize(&report)
         .context("the soak binary reported no resident-memory samples")?;
 
-    let (commit, dirty) = provenance::commit(&root);
     let file = SoakFile {
         schema: SOAK_FILE_SCHEMA,
         provenance: SoakProvenance {

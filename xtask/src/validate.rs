@@ -93,12 +93,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         bail!("--marker-diameter must be a positive number of pixels, got {d}");
     }
 
+    // Read before building or running anything: a commit made while a long run goes on must
+    // not be credited with results of the tree the run built.
+    let (commit, dirty) = provenance::commit(&root);
     let mut runs = Vec::new();
     for gate in &gates {
         runs.extend(run_gate(&root, &perf_dir, staging.path(), gate, args)?);
     }
 
-    let (commit, dirty) = provenance::commit(&root);
     let after = LabelRun {
         label: args.label.clone(),
         provenance: Provenance {

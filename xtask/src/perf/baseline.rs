@@ -88,6 +88,9 @@ pub fn run(args: &Args) -> Result<()> {
     let mut commands = vec![command_line()];
     let mut skipped = Vec::new();
 
+    // Read before building or running anything: a commit made while a long run goes on must
+    // not be credited with results of the tree the run built.
+    let (commit, dirty) = provenance::commit(&root);
     let probe = Probe::build(&root)?;
     benchmarks::build(&root)?;
 
@@ -110,7 +113,6 @@ pub fn run(args: &Args) -> Result<()> {
     bar.finish_and_clear();
 
     let instructions = instructions(&probe, &out, &mut commands, &mut skipped);
-    let (commit, dirty) = provenance::commit(&root);
     let machine = provenance::machine();
     let context = format!("commit {}, {machine}", commit.as_deref().unwrap_or("unknown"));
     let profile = profile_step(&root, &probe, &scenarios, args.quick, &out, work.path(), &context)
