@@ -17,22 +17,9 @@ pub const SOAK_FILE_SCHEMA: u32 = 1;
 /// JSON has every sample.
 const TABLE_ROWS: usize = 11;
 
-/// Where and when a soak ran.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SoakProvenance {
-    /// Git short hash.
-    pub commit: Option<String>,
-    /// Uncommitted changes at measurement time.
-    pub dirty: bool,
-    /// RFC 3339 UTC.
-    pub created_utc: String,
-    /// One line: CPU, cores, memory, OS.
-    pub machine: String,
-    /// The commands run: xtask's own, then the soak binary's.
-    pub commands: Vec<String>,
-    /// Whether `--quick` chose the number of calls.
-    pub quick: bool,
-}
+/// Where and when a soak ran: the same record as a perf report's (`quick`: whether `--quick`
+/// chose the number of calls).
+pub use crate::perf::schema::PerfProvenance as SoakProvenance;
 
 /// `soak.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
