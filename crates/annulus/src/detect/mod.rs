@@ -48,6 +48,8 @@ mod refine_model;
 mod sampler;
 
 #[cfg(test)]
+mod refine_tests;
+#[cfg(test)]
 mod region_tests;
 #[cfg(test)]
 mod tests;

@@ -300,7 +300,7 @@ fn ink_at(board: &Board, word: u16, q: [f64; 2]) -> bool {
 }
 
 /// A tilted, rolled pose with perspective, centred at `center`, about 4 px per millimetre.
-fn test_pose(center: [f64; 2]) -> MarkerPose {
+pub(super) fn test_pose(center: [f64; 2]) -> MarkerPose {
     let (s, c) = 0.7f64.sin_cos();
     // Roll by 0.7 rad after squashing y by 0.85.
     let linear = [[4.1 * c, -4.1 * 0.85 * s], [4.1 * s, 4.1 * 0.85 * c]];
@@ -325,7 +325,7 @@ fn supersampled(board: &Board, word: u16, pose: &MarkerPose, x: f64, y: f64, n: 
 /// Draws marker `idx` under `pose` in a `size²` image, area-integrated by 12 × 12 samples,
 /// blurred by a Gaussian of covariance `cov` (direct convolution), plus `noise` (grey levels,
 /// deterministic pseudo-random).
-fn draw_blurred(
+pub(super) fn draw_blurred(
     board: &Board,
     idx: usize,
     pose: &MarkerPose,
