@@ -307,8 +307,9 @@ fn prepare(
     buf.pixels.clear();
     let mut rows = n..0;
     let mut n_region = 0usize;
-    for j in 0..n {
-        for i in 0..n {
+    let [box_cols, box_rows] = region_box(start, jf_inv, region_mm, center_img, origin, n);
+    for j in box_rows {
+        for i in box_cols.clone() {
             let (x, y) = (origin[0] + i as i64, origin[1] + j as i64);
             let pos = [x as f64, y as f64];
             let Some(q) = start.board_offset(frame.fit_point(pos), &inv_l) else { continue };
@@ -336,6 +337,36 @@ fn prepare(
         v.resize(n * n, Complex32::default());
     }
     Some(Setup { pattern, frame, origin, n, rows, jf, jf_inv, max_var: max_sigma * max_sigma })
+}
+
+/// The patch columns and rows that can hold a pixel within `region_mm` of the start's centre
+/// on the board: the bounding box of the region's image, with room for the lens expansion's
+/// curvature. Cells outside it cannot be in the region, and skipping them spares a board
+/// mapping for each; the whole patch when the perspective is too strong to bound.
+pub(crate) fn region_box(
+    start: &MarkerPose,
+    jf_inv: [[f64; 2]; 2],
+    region_mm: f64,
+    center_img: [f64; 2],
+    origin: [i64; 2],
+    n: usize,
+) -> [Range<usize>; 2] {
+    // The image offset of a board point `q` is `Jf⁻¹·L·q / (1 + vᵀq)`, and `1 + vᵀq` is at least
+    // `1 − |v|·|q|`: each image axis moves by at most its row of `Jf⁻¹·L` times this reach.
+    let v_reach = start.persp[0].hypot(start.persp[1]) * region_mm;
+    let reach = region_mm / (1.0 - v_reach);
+    let m = mat_mul(jf_inv, start.linear);
+    [0, 1].map(|k| {
+        // 5 % and two pixels over the affine bound cover the second-order lens expansion
+        // (under 0.005 px here) and the rounding of the patch's origin many times over.
+        let half = 1.05 * m[k][0].hypot(m[k][1]) * reach + 2.0;
+        if !(v_reach < 0.5 && half.is_finite()) {
+            return 0..n;
+        }
+        let lo = ((center_img[k] - half).floor() as i64 - origin[k]).clamp(0, n as i64);
+        let hi = ((center_img[k] + half).ceil() as i64 + 1 - origin[k]).clamp(0, n as i64);
+        lo as usize..hi as usize
+    })
 }
 
 /// The fit region's radius on the board, in outer radii, for a patch that allows blur up to

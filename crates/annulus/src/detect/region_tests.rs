@@ -1,12 +1,14 @@
 //! Tests of how large a patch the model refinement fits: the region sized by the blur it
-//! allows, measured along the marker's narrowest image radius, and the image radii of a pose.
+//! allows, measured along the marker's narrowest image radius, the image radii of a pose, and
+//! the bounding box the region's pixels are gathered from.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
-use super::marker_render::{MarkerPose, Pattern};
+use super::marker_render::{MarkerPose, PatchFrame, Pattern, inverse2};
 use super::model::MarkerModel;
-use super::refine_model::fit_region_radii;
+use super::refine_model::{fit_region_radii, region_box};
+use super::sampler::Frames;
 use crate::board::Board;
 
 fn pattern() -> Pattern {
@@ -63,5 +65,41 @@ proptest! {
         let affine = pose(px_per_mm, squash, roll, [0.0; 2]);
         let narrow = affine.smallest_radius_px(r);
         prop_assert!((narrow - px_per_mm * squash * r).abs() <= 1e-9 * px_per_mm * r);
+    }
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 128, rng_seed: RngSeed::Fixed(0x0E61_0001), ..Config::default() })]
+
+    #[test]
+    fn the_region_box_holds_every_pixel_of_the_region(
+        px_per_mm in 1.0f64..6.0,
+        squash in 0.3f64..1.0,
+        roll in -3.2f64..3.2,
+        vx in -0.02f64..0.02,
+        vy in -0.02f64..0.02,
+        frac in [0.0f64..1.0, 0.0f64..1.0],
+    ) {
+        let mut p = pose(px_per_mm, squash, roll, [vx, vy]);
+        p.center = [100.0 + frac[0], 80.0 + frac[1]];
+        let region_mm = 1.5 * pattern().radius;
+        let n = 128usize;
+        let frame = PatchFrame::new(&Frames::new(None), p.center, 0.5 * n as f64).unwrap();
+        let jf_inv = inverse2(frame.jacobian()).unwrap();
+        let origin = [p.center[0].round() as i64 - 64, p.center[1].round() as i64 - 64];
+        let [cols, rows] = region_box(&p, jf_inv, region_mm, p.center, origin, n);
+        let inv = p.inverse_linear().unwrap();
+        for j in 0..n {
+            for i in 0..n {
+                let pos = [(origin[0] + i as i64) as f64, (origin[1] + j as i64) as f64];
+                let Some(q) = p.board_offset(frame.fit_point(pos), &inv) else { continue };
+                if q[0].hypot(q[1]) <= region_mm {
+                    prop_assert!(cols.contains(&i) && rows.contains(&j),
+                        "cell ({i}, {j}) of the region is outside {cols:?} x {rows:?}");
+                }
+            }
+        }
+        // The box is a box around the region, not the whole patch.
+        prop_assert!(cols.len() < n && rows.len() < n, "{cols:?} x {rows:?}");
     }
 }
