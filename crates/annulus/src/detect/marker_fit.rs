@@ -210,13 +210,19 @@ fn coarse_outer(
     [r_lo, r_hi]: [f64; 2],
     buf: &mut FitBuffers,
 ) -> Result<(f64, f32), Rejection> {
-    let n = (1.3 * r_hi / COARSE_STEP_PX).ceil() as usize + 2;
+    // The score reads the profile from the ring's inner edge at the smallest radius out to the
+    // largest radius, so the stretch inside is not sampled (on the grid of whole steps from the
+    // centre, as before). The rays still reach 1.3 times the largest radius: a ray that leaves
+    // the image there does not count, which keeps rays that graze the border out of the mean.
+    let first = (model.ring_inner * r_lo / COARSE_STEP_PX).floor().max(0.0);
+    let s_first = first * COARSE_STEP_PX;
+    let n = ((1.3 * r_hi - s_first) / COARSE_STEP_PX).ceil() as usize + 2;
     buf.mean.clear();
     buf.mean.resize(n, 0.0);
     let mut n_valid = 0usize;
     for k in 0..N_COARSE_RAYS {
         let dir = unit(TAU * k as f64 / N_COARSE_RAYS as f64);
-        if sampler.ray_derivatives(center, dir, 0.0, COARSE_STEP_PX, n, &mut buf.profile) {
+        if sampler.ray_derivatives(center, dir, s_first, COARSE_STEP_PX, n, &mut buf.profile) {
             n_valid += 1;
             for (m, &d) in buf.mean.iter_mut().zip(&buf.profile) {
                 *m += d;
@@ -227,7 +233,7 @@ fn coarse_outer(
         return Err(Rejection::NoEdge);
     }
     let at = |s: f64| -> f32 {
-        let x = s / COARSE_STEP_PX;
+        let x = (s / COARSE_STEP_PX - first).max(0.0);
         let i = (x.floor() as usize).min(n - 2);
         let f = (x - i as f64) as f32;
         buf.mean[i] + f * (buf.mean[i + 1] - buf.mean[i])
