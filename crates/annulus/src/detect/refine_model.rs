@@ -117,6 +117,12 @@ const CONVERGENCE_RATIO: f64 = 0.1;
 /// are rendered again and checked as before.
 const FIRST_STEP_TRUST_PX: f64 = 0.02;
 
+/// A trusted first step must also leave the blur nearly where it started, each covariance
+/// entry moving by less than this fraction of the larger variance: a start far from the
+/// image's blur (the first marker, or a neighbour under other blur) puts the centre's step in
+/// the quadratic regime before the blur's, and such a step left the centre up to 0.02 px off.
+const BLUR_SETTLED_FRACTION: f64 = 0.05;
+
 /// Faintest paper–ink contrast a refined marker may end with, in grey levels: the edge fit's
 /// floor for a ring at all.
 const MIN_CONTRAST_GREY: f64 = 12.0;
@@ -229,7 +235,10 @@ pub(crate) fn refine(
     let radius_px = start.radius_px(pattern.radius);
     let max_room = MAX_BLUR_RADII * radius_px;
     let s0 = START_SIGMA_PX * START_SIGMA_PX;
-    let mut blur = buf.last_blur.filter(|b| largest_variance(b).is_some()).unwrap_or([s0, 0.0, s0]);
+    let last_blur = buf.last_blur.filter(|b| largest_variance(b).is_some());
+    // The first step is trusted only from a blur fitted on a neighbour, not from the default.
+    let blur_known = last_blur.is_some();
+    let mut blur = last_blur.unwrap_or([s0, 0.0, s0]);
     let mut room = (BLUR_HEADROOM * largest_variance(&blur)?.sqrt()).min(max_room);
     let mut pose = start;
     for _ in 0..=MAX_PATCH_GROWTHS {
@@ -239,7 +248,7 @@ pub(crate) fn refine(
             return None;
         }
         [state.paper, state.contrast] = photometric_start(buf)?;
-        match levenberg_marquardt(&setup, state, buf) {
+        match levenberg_marquardt(&setup, state, blur_known, buf) {
             Fit::Converged(state) => {
                 let shift = (state.pose.center[0] - start.center[0])
                     .hypot(state.pose.center[1] - start.center[1]);
@@ -394,7 +403,12 @@ enum Fit {
 }
 
 /// Levenberg–Marquardt from `state` (rendered into `buf`).
-fn levenberg_marquardt(setup: &Setup, mut state: State, buf: &mut RefineBuffers) -> Fit {
+fn levenberg_marquardt(
+    setup: &Setup,
+    mut state: State,
+    trust_first: bool,
+    buf: &mut RefineBuffers,
+) -> Fit {
     let mut normal = Normal::zeros();
     let mut rhs = Params::zeros();
     let Some(mut cost) = evaluate(setup, &state, buf, &mut normal, &mut rhs) else {
@@ -412,7 +426,10 @@ fn levenberg_marquardt(setup: &Setup, mut state: State, buf: &mut RefineBuffers)
         let Some(step) = system.cholesky().map(|c| c.solve(&rhs)) else { break };
         let trial = apply(&state, &step);
         let moved = step[0].hypot(step[1]);
-        let trusted_first = !improved && moved < FIRST_STEP_TRUST_PX;
+        let trusted_first = trust_first
+            && !improved
+            && moved < FIRST_STEP_TRUST_PX
+            && blur_settled(&state.blur, &trial.blur);
         if trusted_first && largest_variance(&trial.blur).is_some_and(|v| v <= setup.max_var) {
             // The start was already this close: Gauss–Newton is in its quadratic regime, and
             // the step after this one would move the centre by about a thousandth of a pixel.
@@ -462,6 +479,13 @@ fn fft_size(n: usize) -> usize {
             r == 1 && m % 4 == 0
         })
         .unwrap_or(n)
+}
+
+/// Whether a step moves the blur covariance from `before` to `after` by less than
+/// [`BLUR_SETTLED_FRACTION`] of its larger variance in every entry.
+fn blur_settled(before: &[f64; 3], after: &[f64; 3]) -> bool {
+    let Some(scale) = largest_variance(before) else { return false };
+    before.iter().zip(after).all(|(b, a)| (a - b).abs() < BLUR_SETTLED_FRACTION * scale)
 }
 
 /// The larger eigenvalue of the covariance `[Σxx, Σxy, Σyy]`, when it is positive definite.

@@ -45,3 +45,12 @@ fn a_close_start_takes_one_render_and_lands_where_the_full_fit_does() {
     assert_eq!(near_renders, 1, "a close start is not rendered again");
     assert!((near_err - far_err).abs() < 0.003, "trusted {near_err} px vs full {far_err} px");
 }
+
+#[test]
+fn the_first_marker_of_an_image_is_checked_however_close_its_start() {
+    // No blur fitted yet: the default start blur is off, and the step is rendered and checked.
+    let mut buf = RefineBuffers::default();
+    let (err, renders) = refine_from([0.008, 0.006], &mut buf);
+    assert!(renders >= 2, "the default blur's step is checked: {renders} renders");
+    assert!(err < 0.02, "off by {err} px");
+}
