@@ -5,9 +5,9 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
+use super::fit_region::{fit_region_radii, region_box};
 use super::marker_render::{MarkerPose, PatchFrame, Pattern, inverse2};
 use super::model::MarkerModel;
-use super::refine_model::{fit_region_radii, region_box};
 use super::sampler::Frames;
 use crate::board::Board;
 
