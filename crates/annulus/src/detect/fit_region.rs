@@ -8,7 +8,12 @@
 use std::ops::Range;
 
 use super::marker_render::{MarkerPose, Pattern, mat_mul};
-use super::refine_model::{KERNEL_REACH_SIGMAS, REGION_MARGIN_PX};
+use super::refine_model::KERNEL_REACH_SIGMAS;
+
+/// Paper beyond the blurred outer edge that the fit region keeps, in pixels, over the kernel's
+/// reach: a pixel of flat paper all round pins the paper level and the light gradient, and
+/// covers the start pose being off by a fraction of a pixel.
+const REGION_MARGIN_PX: f64 = 1.0;
 
 /// The patch columns and rows that can hold a pixel within `region_mm` of the start's centre
 /// on the board: the bounding box of the region's image, with room for the lens expansion's

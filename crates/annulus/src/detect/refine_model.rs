@@ -82,11 +82,6 @@ const MIN_BLUR_DET: f64 = 1e-4;
 /// beyond 3.5σ along one axis is below 2.5e-4.
 pub(crate) const KERNEL_REACH_SIGMAS: f64 = 3.5;
 
-/// Paper beyond the blurred outer edge that the fit region keeps, in pixels, over the kernel's
-/// reach: a pixel of flat paper all round pins the paper level and the light gradient, and
-/// covers the start pose being off by a fraction of a pixel.
-pub(crate) const REGION_MARGIN_PX: f64 = 1.0;
-
 /// Blur standard deviation the fit starts from, in pixels, when no marker has been fitted yet.
 const START_SIGMA_PX: f64 = 1.5;
 
