@@ -83,7 +83,7 @@ use grid::GridBuffers;
 use marker_fit::FitBuffers;
 use marker_render::{MarkerPose, Pattern};
 use model::MarkerModel;
-use proposals::{Candidate, LEVEL_RADIUS_PX, VoteScratch};
+use proposals::{Candidate, VoteScratch};
 use pyramid::Pyramid;
 use refine_model::RefineBuffers;
 use sampler::{Frames, Sampler};
@@ -91,13 +91,6 @@ use sampler::{Frames, Sampler};
 /// Smallest outer radius the detector searches at all, in pixels: below it the rings are not
 /// resolved.
 const MIN_RADIUS_PX: f64 = 4.0;
-
-/// Relative widening of each pyramid level's voting range, so that a marker on the boundary
-/// between two levels is still found by one of them.
-const LEVEL_OVERLAP: f64 = 0.15;
-
-/// Deepest pyramid level: radii up to 10 · 2¹² px cover any image the size limit allows.
-const MAX_LEVEL: u32 = 12;
 
 /// Weakest proposal kept, relative to the strongest: vignetting and uneven light rarely halve
 /// a board's contrast from one marker to another, and markers are seldom seen at less than
@@ -230,20 +223,8 @@ impl Detector {
         if r_hi < r_lo {
             return;
         }
-        let mut top = 0;
-        let mut plan = [None; MAX_LEVEL as usize + 1];
-        for level in 0..=MAX_LEVEL {
-            let scale = f64::from(1u32 << level);
-            let band_lo = if level == 0 { 0.0 } else { LEVEL_RADIUS_PX[0] * scale };
-            let band_hi = LEVEL_RADIUS_PX[1] * scale;
-            let (lo, hi) = (r_lo.max(band_lo), r_hi.min(band_hi));
-            if lo <= hi {
-                let widened =
-                    [lo / (1.0 + LEVEL_OVERLAP) / scale, hi * (1.0 + LEVEL_OVERLAP) / scale];
-                plan[level as usize] = Some(widened);
-                top = level;
-            }
-        }
+        let plan = proposals::level_plan([r_lo, r_hi]);
+        let top = plan.iter().rposition(Option::is_some).unwrap_or(0) as u32;
         ws.pyramid.build(image, top);
         for (level, range) in plan.iter().enumerate() {
             let Some(range) = *range else { continue };

@@ -22,10 +22,21 @@ use crate::image::ImageView;
 
 use super::pyramid::to_level0;
 
+#[cfg(test)]
+#[path = "proposals_tests.rs"]
+mod tests;
+
 /// Outer radii, in level pixels, that a pyramid level searches. Below 5 px a marker's rings
 /// blur together after 2 × 2 averaging; above 10 px the next level is as good and four times
 /// cheaper.
-pub(crate) const LEVEL_RADIUS_PX: [f64; 2] = [5.0, 10.0];
+const LEVEL_RADIUS_PX: [f64; 2] = [5.0, 10.0];
+
+/// Relative widening of each pyramid level's voting range, so that a marker on the boundary
+/// between two levels is still found by one of them.
+const LEVEL_OVERLAP: f64 = 0.15;
+
+/// Deepest pyramid level: radii up to 10 · 2¹² px cover any image the size limit allows.
+pub(crate) const MAX_LEVEL: u32 = 12;
 
 /// Smallest edge contrast, in grey levels, worth a vote: about four times the Sobel response to
 /// sensor noise of 5 grey levels after 2 × 2 averaging.
@@ -84,6 +95,31 @@ pub(crate) struct VoteScratch {
     /// Sums of `boxed` over square blocks, for the background level of each peak.
     blocks: Vec<f32>,
     peaks: Vec<Candidate>,
+}
+
+/// The outer radii each pyramid level votes for (level pixels, widened by [`LEVEL_OVERLAP`]) to
+/// cover `radius_px` (level-0 pixels), indexed by level; `None` for a level not needed.
+///
+/// Level `L` is responsible for the level-0 radii `[5, 10] · 2^L` (level 0 for everything up
+/// to 10). A level votes only where the range overlaps its band in an interval, not in a
+/// single point at the band's edge: the neighbouring level, widened, covers that radius
+/// already. The default smallest diameter, 20 px, is radius 10, level 0's upper edge; voting
+/// on level 0 for it cost a pass over the whole full-resolution image for nothing. A range
+/// that is a single radius on an edge goes to the coarser level, at a quarter of the pixels.
+pub(crate) fn level_plan(radius_px: [f64; 2]) -> [Option<[f64; 2]>; MAX_LEVEL as usize + 1] {
+    let [r_lo, r_hi] = radius_px;
+    let mut plan = [None; MAX_LEVEL as usize + 1];
+    for (level, slot) in plan.iter_mut().enumerate() {
+        let scale = f64::from(1u32 << level);
+        let band_lo = if level == 0 { 0.0 } else { LEVEL_RADIUS_PX[0] * scale };
+        let band_hi = LEVEL_RADIUS_PX[1] * scale;
+        let (lo, hi) = (r_lo.max(band_lo), r_hi.min(band_hi));
+        let used = if r_lo < r_hi { lo < hi } else { lo <= hi && lo < band_hi };
+        if used {
+            *slot = Some([lo / (1.0 + LEVEL_OVERLAP) / scale, hi * (1.0 + LEVEL_OVERLAP) / scale]);
+        }
+    }
+    plan
 }
 
 /// Votes on `image` (pyramid level `level`) for outer radii `radius_px` (level pixels) and
