@@ -259,7 +259,10 @@ fn vote(image: &ImageView<'_>, [r_lo, r_hi]: [f64; 2], votes: &mut Vec<f32>) {
                     let vx = xf + sign * r * nx + 0.5;
                     let vy = yf + sign * r * ny + 0.5;
                     if vx >= 0.0 && vy >= 0.0 && vx < wf && vy < hf {
-                        votes[vy as usize * w + vx as usize] += weight;
+                        // Through `i32`: a float-to-unsigned conversion takes several
+                        // instructions on x86-64 and a float-to-signed one a single
+                        // instruction (plus its saturation check); the value is in range.
+                        votes[vy as i32 as usize * w + vx as i32 as usize] += weight;
                     }
                 }
             }

@@ -197,10 +197,63 @@ impl<'a> Sampler<'a> {
         let (ux, uy) = ((dx / len) as f32, (dy / len) as f32);
         // Sized once and written in place: no capacity check per sample.
         out.resize(n, 0.0);
+        if let (None, Some(g)) = (&self.frames.camera, self.gradient) {
+            return self.straight_ray(g, at, [s0, step], [ux, uy], out);
+        }
         for (j, o) in out.iter_mut().enumerate() {
             let p_img = self.frames.to_image(at(s0 + step * j as f64));
             let Some([gx, gy]) = self.gradient_img(p_img) else { return false };
             *o = gx * ux + gy * uy;
+        }
+        true
+    }
+}
+
+impl Sampler<'_> {
+    /// [`Sampler::ray_derivatives`] without lens distortion and with precomputed differences,
+    /// the common case, into `out` (already sized): the ray is straight in the image, so it
+    /// stays inside the readable area if and only if both its ends do, and no sample needs its
+    /// own check. Positions and arithmetic are those of the general path, so the result is bit
+    /// for bit the same (the sampler tests compare the two).
+    #[inline]
+    fn straight_ray(
+        &self,
+        g: &GradientImage,
+        at: impl Fn(f64) -> [f64; 2],
+        [s0, step]: [f64; 2],
+        [ux, uy]: [f32; 2],
+        out: &mut [f32],
+    ) -> bool {
+        let n = out.len();
+        // Every sample position is `at(s0 + step · j)`, computed as on the general path. Both
+        // the product and the sum are correctly rounded, and rounding is monotonic, so each
+        // coordinate moves monotonically along the ray and lies between its values at the ends.
+        let (first, last) = (at(s0), at(s0 + step * (n - 1) as f64));
+        if self.cell(first).is_none() || self.cell(last).is_none() {
+            return false;
+        }
+        let (w, d) = (g.width(), g.diffs());
+        for (j, o) in out.iter_mut().enumerate() {
+            let [x, y] = at(s0 + step * j as f64);
+            // SAFETY: `x` and `y` lie between the ends' coordinates (see above), which `cell`
+            // accepted: finite, at least 1 and below `width - 2` and `height - 2`, far inside
+            // `i32`. `to_int_unchecked` truncates as `as` does, without the saturation checks
+            // that `as` costs; truncation of a value of at least 1 is `floor`.
+            #[allow(unsafe_code, reason = "the saturating casts are a tenth of the sampler's cost")]
+            let (xi, yi) = unsafe { (x.to_int_unchecked::<i32>(), y.to_int_unchecked::<i32>()) };
+            let (fx, fy) = ((x - f64::from(xi)) as f32, (y - f64::from(yi)) as f32);
+            let i = yi as usize * w + xi as usize;
+            // The cell is inside the image, so the 2 × 2 block exists; one range check serves
+            // its four reads.
+            let Some(block) = d.get(i..i + w + 2) else { return false };
+            let (a, b, c, e) = (block[0], block[1], block[w], block[w + 1]);
+            let lerp = |k: usize| {
+                let [a, b, c, e] = [a[k], b[k], c[k], e[k]].map(|v| 0.5 * f32::from(v));
+                let top = a + fx * (b - a);
+                let bottom = c + fx * (e - c);
+                top + fy * (bottom - top)
+            };
+            *o = lerp(0) * ux + lerp(1) * uy;
         }
         true
     }
