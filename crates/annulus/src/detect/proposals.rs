@@ -101,22 +101,48 @@ pub(crate) struct VoteScratch {
 /// cover `radius_px` (level-0 pixels), indexed by level; `None` for a level not needed.
 ///
 /// Level `L` is responsible for the level-0 radii `[5, 10] · 2^L` (level 0 for everything up
-/// to 10). A level votes only where the range overlaps its band in an interval, not in a
-/// single point at the band's edge: the neighbouring level, widened, covers that radius
-/// already. The default smallest diameter, 20 px, is radius 10, level 0's upper edge; voting
-/// on level 0 for it cost a pass over the whole full-resolution image for nothing. A range
-/// that is a single radius on an edge goes to the coarser level, at a quarter of the pixels.
+/// to 10): its *share* is where the range meets that band. A level votes only where its share
+/// is an interval, not a single point at the band's edge, and only when its share reaches
+/// beyond the finer level's widened range. The default smallest diameter, 20 px, is radius 10,
+/// level 0's upper edge; voting on level 0 for it cost a pass over the whole full-resolution
+/// image for nothing. A hint of 33.7 px (radii 12.6 to 21.1) needs level 1 alone, whose range
+/// widened to 23 px covers level 2's share, 20 to 21.1. A range that is a single radius on an
+/// edge goes to the coarser level.
+///
+/// The finer level is the one kept: its candidates carry the narrower radius range, which the
+/// scale search of the edge fit needs. A coarser level covering a finer level's share is not
+/// enough to drop the finer one: with ringgrid's board hinted (radii 17.4 to 29), level 2
+/// alone left six markers near the image border to the completion search.
 pub(crate) fn level_plan(radius_px: [f64; 2]) -> [Option<[f64; 2]>; MAX_LEVEL as usize + 1] {
+    const N_LEVELS: usize = MAX_LEVEL as usize + 1;
     let [r_lo, r_hi] = radius_px;
-    let mut plan = [None; MAX_LEVEL as usize + 1];
-    for (level, slot) in plan.iter_mut().enumerate() {
+    let mut share = [None; N_LEVELS];
+    for (level, slot) in share.iter_mut().enumerate() {
         let scale = f64::from(1u32 << level);
         let band_lo = if level == 0 { 0.0 } else { LEVEL_RADIUS_PX[0] * scale };
         let band_hi = LEVEL_RADIUS_PX[1] * scale;
         let (lo, hi) = (r_lo.max(band_lo), r_hi.min(band_hi));
         let used = if r_lo < r_hi { lo < hi } else { lo <= hi && lo < band_hi };
         if used {
-            *slot = Some([lo / (1.0 + LEVEL_OVERLAP) / scale, hi * (1.0 + LEVEL_OVERLAP) / scale]);
+            *slot = Some([lo, hi]);
+        }
+    }
+    let widened = |s: Option<[f64; 2]>| {
+        s.map(|[lo, hi]| [lo / (1.0 + LEVEL_OVERLAP), hi * (1.0 + LEVEL_OVERLAP)])
+    };
+    // Fine to coarse, so that the finer neighbour is decided (and kept) before it is relied on.
+    let mut keep = share.map(|s| s.is_some());
+    for level in 1..N_LEVELS {
+        let Some([_, hi]) = share[level] else { continue };
+        if keep[level - 1] && widened(share[level - 1]).is_some_and(|[_, w_hi]| w_hi >= hi) {
+            keep[level] = false;
+        }
+    }
+    let mut plan = [None; N_LEVELS];
+    for (level, slot) in plan.iter_mut().enumerate() {
+        let scale = f64::from(1u32 << level);
+        if keep[level] {
+            *slot = widened(share[level]).map(|[lo, hi]| [lo / scale, hi / scale]);
         }
     }
     plan

@@ -24,6 +24,17 @@ fn a_range_touching_a_band_edge_is_voted_once() {
 }
 
 #[test]
+fn a_share_inside_a_neighbours_overlap_is_not_voted() {
+    // The CI gate's hint, 33.7 px: level 1 widened reaches 23 px, past level 2's share.
+    assert_eq!(levels(&level_plan([12.6, 21.1])), vec![1]);
+    // Level 2 widened reaches down to 17.4 px, past level 1's share, but the finer level's
+    // narrower ranges are what the edge fit needs, so both stay.
+    assert_eq!(levels(&level_plan([19.0, 40.0])), vec![1, 2]);
+    // ringgrid's board, hinted 46.5 px: level 1 widened stops at 23 px.
+    assert_eq!(levels(&level_plan([17.4, 29.0])), vec![1, 2]);
+}
+
+#[test]
 fn small_markers_still_vote_at_full_resolution() {
     assert_eq!(levels(&level_plan([4.0, 9.9])), vec![0]);
 }
