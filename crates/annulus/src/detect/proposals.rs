@@ -112,7 +112,7 @@ pub(crate) struct VoteScratch {
 /// The finer level is the one kept: its candidates carry the narrower radius range, which the
 /// scale search of the edge fit needs. A coarser level covering a finer level's share is not
 /// enough to drop the finer one: with ringgrid's board hinted (radii 17.4 to 29), level 2
-/// alone left six markers near the image border to the completion search.
+/// alone left six markers to the completion search that level 1's candidates fit.
 pub(crate) fn level_plan(radius_px: [f64; 2]) -> [Option<[f64; 2]>; MAX_LEVEL as usize + 1] {
     const N_LEVELS: usize = MAX_LEVEL as usize + 1;
     let [r_lo, r_hi] = radius_px;
