@@ -143,20 +143,8 @@ impl<'a> Sampler<'a> {
     fn gradient_img(&self, p_img: [f64; 2]) -> Option<[f32; 2]> {
         let (x, y, fx, fy) = self.cell(p_img)?;
         if let Some(g) = self.gradient {
-            let (w, d) = (g.width(), g.diffs());
-            let i = y * w + x;
-            // `cell` keeps x + 1 and y + 1 inside the image, so the block exists; one range
-            // check covers all four reads.
-            let block = d.get(i..i + w + 2)?;
-            let (a, b, c, e) = (block[0], block[1], block[w], block[w + 1]);
-            // Halving the undivided difference in f32 is exact, as on the reference path.
-            let lerp = |k: usize| {
-                let [a, b, c, e] = [a[k], b[k], c[k], e[k]].map(|v| 0.5 * f32::from(v));
-                let top = a + fx * (b - a);
-                let bottom = c + fx * (e - c);
-                top + fy * (bottom - top)
-            };
-            return Some([lerp(0), lerp(1)]);
+            // `cell` keeps x + 1 and y + 1 inside the image.
+            return bilinear_diffs(g, x, y, fx, fy);
         }
         let gx = |x: usize, y: usize| 0.5 * (self.px(x + 1, y) - self.px(x - 1, y));
         let gy = |x: usize, y: usize| 0.5 * (self.px(x, y + 1) - self.px(x, y - 1));
@@ -232,7 +220,6 @@ impl Sampler<'_> {
         if self.cell(first).is_none() || self.cell(last).is_none() {
             return false;
         }
-        let (w, d) = (g.width(), g.diffs());
         for (j, o) in out.iter_mut().enumerate() {
             let [x, y] = at(s0 + step * j as f64);
             // SAFETY: `x` and `y` lie between the ends' coordinates (see above), which `cell`
@@ -242,21 +229,33 @@ impl Sampler<'_> {
             #[allow(unsafe_code, reason = "the checked conversions cost 2 % of a call")]
             let (xi, yi) = unsafe { (x.to_int_unchecked::<i32>(), y.to_int_unchecked::<i32>()) };
             let (fx, fy) = ((x - f64::from(xi)) as f32, (y - f64::from(yi)) as f32);
-            let i = yi as usize * w + xi as usize;
-            // The cell is inside the image, so the 2 × 2 block exists; one range check serves
-            // its four reads.
-            let Some(block) = d.get(i..i + w + 2) else { return false };
-            let (a, b, c, e) = (block[0], block[1], block[w], block[w + 1]);
-            let lerp = |k: usize| {
-                let [a, b, c, e] = [a[k], b[k], c[k], e[k]].map(|v| 0.5 * f32::from(v));
-                let top = a + fx * (b - a);
-                let bottom = c + fx * (e - c);
-                top + fy * (bottom - top)
+            // The cell is inside the image, as `cell` checked at the ends.
+            let Some([gx, gy]) = bilinear_diffs(g, xi as usize, yi as usize, fx, fy) else {
+                return false;
             };
-            *o = lerp(0) * ux + lerp(1) * uy;
+            *o = gx * ux + gy * uy;
         }
         true
     }
+}
+
+/// The bilinear blend at offsets `(fx, fy)` of the halved differences of pixels `(x, y)` to
+/// `(x + 1, y + 1)`, grey levels per pixel; `None` if that block is not in `g`.
+#[inline(always)]
+fn bilinear_diffs(g: &GradientImage, x: usize, y: usize, fx: f32, fy: f32) -> Option<[f32; 2]> {
+    let (w, d) = (g.width(), g.diffs());
+    let i = y * w + x;
+    // One range check covers all four reads.
+    let block = d.get(i..i + w + 2)?;
+    let (a, b, c, e) = (block[0], block[1], block[w], block[w + 1]);
+    // Halving the undivided difference in f32 is exact, as on the reference path.
+    let lerp = |k: usize| {
+        let [a, b, c, e] = [a[k], b[k], c[k], e[k]].map(|v| 0.5 * f32::from(v));
+        let top = a + fx * (b - a);
+        let bottom = c + fx * (e - c);
+        top + fy * (bottom - top)
+    };
+    Some([lerp(0), lerp(1)])
 }
 
 /// Fraction of the peak below which derivative samples do not count towards an edge's centroid:
