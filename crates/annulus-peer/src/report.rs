@@ -8,6 +8,7 @@
 //! [`FRAME_NOTE`] summarises).
 
 use annulus::Detection;
+use annulus::detect::DetectStats;
 use annulus_benches::AllocCount;
 use annulus_synth::GroundTruth;
 use serde::{Deserialize, Serialize};
@@ -158,4 +159,9 @@ pub struct OneReport {
     pub n_markers: usize,
     /// Why the measured call failed, if it did.
     pub error: Option<String>,
+    /// annulus's counts of candidates and their fates (fitted, decoded, completed, rejected and
+    /// why), from one more call on the same image after everything above was measured; `None`
+    /// for ringgrid, which reports no such counts, or when that call failed.
+    #[serde(default)]
+    pub stats: Option<DetectStats>,
 }

@@ -62,6 +62,19 @@ fn one_measures_ringgrid_with_heap_and_rss() {
     if cfg!(target_os = "linux") {
         assert!(report.peak_rss_kib.is_some_and(|kib| kib > 0));
     }
+    assert_eq!(report.stats, None, "ringgrid reports no candidate counts");
+}
+
+#[test]
+fn one_reports_how_annulus_reached_its_markers() {
+    let args =
+        ["one", "--scenario", "ci_640x512", "--board", "ringgrid", "--detector", "annulus_auto"];
+    let report: OneReport =
+        serde_json::from_slice(success(&peer(&args))).expect("stdout is exactly one OneReport");
+    let stats = report.stats.expect("annulus reports its candidate counts");
+    assert!(report.n_markers > 0, "{report:?}");
+    assert!(stats.n_decoded > 0, "{stats:?}");
+    assert!(stats.n_candidates >= stats.n_fitted && stats.n_fitted >= stats.n_decoded);
 }
 
 fn one_line_error(out: &Output, expected: &str) {

@@ -26,8 +26,11 @@
 //! `one` prints an `annulus_peer::OneReport`: it renders image 0, builds the one detector, makes
 //! one warm-up call, then exactly one call inside [`peer_measured_detect`], recording its
 //! allocations, its heap high-water mark, and the process's peak resident set size (reset
-//! after rendering where the kernel allows). Run one process per detector so that the peak RSS
-//! is that detector's. For the instruction count of that one call:
+//! after rendering where the kernel allows). For annulus it then makes one more call and
+//! reports that call's `DetectStats` (candidates fitted, decoded, completed, rejected and
+//! why), which shows how a result was reached, not only what it was. Run one process per
+//! detector so that the peak RSS is that detector's. For the instruction count of that one
+//! call:
 //!
 //! ```text
 //! cargo build --release -p annulus-peer --bin annulus-peer
@@ -213,6 +216,13 @@ fn one(common: &Common, kind: DetectorKind) -> Result<OneReport> {
         Ok(n) => (*n, None),
         Err(e) => (0, Some(error_chain(e))),
     };
+    // After every measurement above, so that the copy of the detection costs none of them.
+    let stats = match kind {
+        DetectorKind::Ringgrid => None,
+        DetectorKind::Annulus | DetectorKind::AnnulusAuto => {
+            runner.detect_keeping().1.map(|detection| detection.stats)
+        }
+    };
     Ok(OneReport {
         schema: PEER_SCHEMA,
         scenario: synth.scenario().name.clone(),
@@ -239,6 +249,7 @@ fn one(common: &Common, kind: DetectorKind) -> Result<OneReport> {
         peak_rss_reset,
         n_markers,
         error,
+        stats,
     })
 }
 
