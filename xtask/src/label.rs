@@ -64,6 +64,13 @@ pub struct Staging {
     _lock: std::fs::File,
 }
 
+/// How long a locked label is waited for before it counts as held by another command: far
+/// longer than a fork takes to reach its exec, far shorter than any command holds a label.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Interval between attempts to take a locked label.
+const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(10);
+
 impl Staging {
     /// Locks `label` under `perf_dir` and makes a fresh staging folder for it. What earlier,
     /// interrupted runs for the label left is cleaned up first: entries moved aside by a run
@@ -79,14 +86,25 @@ impl Staging {
             .write(true)
             .open(&lock_path)
             .with_context(|| format!("cannot open the lock file {}", lock_path.display()))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => bail!(
-                "another command is writing label `{label}` (it holds {}); wait for it to finish",
-                lock_path.display()
-            ),
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
+        // A lock just released can still be held for a moment by a child process this one
+        // forked (to run git or cargo) before the child's exec closes its copy of the file, so
+        // the label counts as busy only when it stays locked for a while.
+        let mut waited = std::time::Duration::ZERO;
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if waited < LOCK_PATIENCE => {
+                    std::thread::sleep(LOCK_POLL);
+                    waited += LOCK_POLL;
+                }
+                Err(std::fs::TryLockError::WouldBlock) => bail!(
+                    "another command is writing label `{label}` (it holds {}); wait for it to \
+                     finish",
+                    lock_path.display()
+                ),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
+                }
             }
         }
         let label_dir = perf_dir.join(label);

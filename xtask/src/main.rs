@@ -62,6 +62,10 @@ enum Command {
     /// accuracy per gate, time per image with the ratio, instructions, allocations, memory;
     /// writes target/perf/peer/ and updates docs/performance/PEERS.md and the README headline.
     Peer(peer::Args),
+    /// The working tree's detector against a git revision's, timed alternately in one run:
+    /// per stage the median ratio with its 95% interval; writes ab.json and ab.md into the
+    /// label, which finalize quotes.
+    Ab(perf::ab::Args),
     /// Merge the benchmark comparison and the accuracy results into final-report.md and a
     /// commit message draft (commit-message.txt).
     Finalize(perf::finalize::Args),
@@ -81,6 +85,7 @@ fn main() -> ExitCode {
         Command::Bless(args) => bless::run(args).map(|()| ExitCode::SUCCESS),
         Command::Compare(args) => perf::compare::run(args).map(|()| ExitCode::SUCCESS),
         Command::Peer(args) => peer::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Ab(args) => perf::ab::run(args).map(|()| ExitCode::SUCCESS),
         Command::Finalize(args) => perf::finalize::run(args).map(|()| ExitCode::SUCCESS),
         Command::Soak(args) => soak::run(args),
     };

@@ -10,8 +10,9 @@
 //! writes `compare`'s two files too. Everything is written through a staging folder under the
 //! label's lock ([`crate::label`]). A rerun that would write the same bytes replaces the files
 //! freely; one that would change them (a hand-edited commit message, another `--summary`, a
-//! label recorded again) needs `--force`. It prints the commit message and the paths; the
-//! wording rules are in [`crate::perf::final_report`].
+//! label recorded again) needs `--force`. When the label holds `ab.md` (`cargo xtask ab`), the
+//! commit message ends with it. It prints the commit message and the paths; the wording rules
+//! are in [`crate::perf::final_report`].
 
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::files::read_json;
 use crate::label;
+use crate::perf::ab;
 use crate::perf::compare::{self, COMPARISON_FILE, PERF_FILE, REPORT_FILE};
 use crate::perf::comparison::{BenchComparison, COMPARISON_SCHEMA};
 use crate::perf::final_report;
@@ -145,7 +147,15 @@ pub fn finalize(
 
     let staging = label::Staging::new(perf_dir, after)?;
     let (comparison, mut warnings, compared) = fresh_comparison(perf_dir, after, against)?;
-    let message = final_report::commit_message(&comparison, &accuracy, area, summary);
+    let mut message = final_report::commit_message(&comparison, &accuracy, area, summary);
+    // The interleaved A/B of `cargo xtask ab`, when the label has one: the wall-time figures
+    // that separate benchmark runs on a shared machine cannot give.
+    let ab_path = label_dir.join(ab::AB_MARKDOWN);
+    if ab_path.is_file() {
+        let ab = std::fs::read_to_string(&ab_path)
+            .with_context(|| format!("reading {}", ab_path.display()))?;
+        message = format!("{}\n\n{}\n", message.trim_end(), ab.trim_end());
+    }
     let report = final_report::markdown(&comparison, &accuracy, &message);
     let mut files = if compared { compare::files(&comparison)? } else { Vec::new() };
     files.push((FINAL_REPORT_FILE, report.into_bytes()));

@@ -20,7 +20,9 @@
 //! | [`compare`] | `cargo xtask compare` |
 //! | [`final_report`] | `final-report.md` and the commit message draft |
 //! | [`finalize`] | `cargo xtask finalize` |
+//! | [`ab`] | `cargo xtask ab`: the working tree against a git revision, interleaved |
 
+pub mod ab;
 pub mod baseline;
 pub mod bench_report;
 pub mod benchmarks;

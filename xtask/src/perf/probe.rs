@@ -151,7 +151,7 @@ pub fn build_release_binary(root: &Path, package: &str, binary: &str) -> Result<
 }
 
 /// The executable of binary `name` among cargo's `--message-format=json` lines.
-fn executable(messages: &str, name: &str) -> Option<PathBuf> {
+pub(crate) fn executable(messages: &str, name: &str) -> Option<PathBuf> {
     messages
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
