@@ -248,9 +248,9 @@ fn bilinear_diffs(g: &GradientImage, x: usize, y: usize, fx: f32, fy: f32) -> Op
     // One range check covers all four reads.
     let block = d.get(i..i + w + 2)?;
     let (a, b, c, e) = (block[0], block[1], block[w], block[w + 1]);
-    // Halving the undivided difference in f32 is exact, as on the reference path.
+    // The stored differences are already halved, exactly as the reference path halves them.
     let lerp = |k: usize| {
-        let [a, b, c, e] = [a[k], b[k], c[k], e[k]].map(|v| 0.5 * f32::from(v));
+        let [a, b, c, e] = [a[k], b[k], c[k], e[k]];
         let top = a + fx * (b - a);
         let bottom = c + fx * (e - c);
         top + fy * (bottom - top)
