@@ -32,6 +32,10 @@ use super::found::Found;
 use super::model::MarkerModel;
 use super::output::{IdSource, Rejection, RejectionCounts};
 
+#[cfg(test)]
+#[path = "grid_tests.rs"]
+mod tests;
+
 /// RANSAC inlier gate, as a fraction of the lattice pitch in the image.
 const ANCHOR_GATE_PITCH: f64 = 0.3;
 
@@ -312,6 +316,28 @@ fn mean_pitch_px(model: &MarkerModel, found: &[Found], anchors: &[usize]) -> f64
         sum += (e.semi_major_px * e.semi_minor_px).sqrt();
     }
     model.pitch * sum / anchors.len().max(1) as f64
+}
+
+/// Largest root-mean-square distance, pixels, between the identified markers' edge-based
+/// centres and the global homography's image of their board positions at which that
+/// homography still counts as fitting the board. Views without unmodelled lens distortion
+/// stay under 0.45 px even under σ = 3 px blur (the `blur3` gate), whose rings pull the edge
+/// centres by up to half a pixel; the `distortion` gate's lens without its camera model
+/// (image corners moved by about 60 px) gives 2.8 px and more.
+pub(crate) const BOARD_FIT_RMS_PX: f64 = 1.0;
+
+/// Whether `global` maps the identified markers of `found` onto their edge-based centres
+/// within [`BOARD_FIT_RMS_PX`] (root mean square); `false` without identified markers.
+pub(crate) fn fits_board(board: &Board, found: &[Found], global: &Homography) -> bool {
+    let (mut n, mut sum_sq) = (0usize, 0.0f64);
+    for f in found {
+        let Some(m) = f.marker_idx else { continue };
+        let Some(p) = global.apply(board.markers()[m].xy_board_mm) else { return false };
+        let d = dist(p, f.center_fit);
+        sum_sq += d * d;
+        n += 1;
+    }
+    n > 0 && sum_sq <= BOARD_FIT_RMS_PX * BOARD_FIT_RMS_PX * n as f64
 }
 
 /// Euclidean distance.
