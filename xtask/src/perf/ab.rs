@@ -21,13 +21,13 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
-use annulus_benches::{ProbeReport, StageSample};
+use annulus_benches::ProbeReport;
 use annulus_report::peer::{TimeRatio, TimeStats};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use xshell::{Shell, cmd};
 
-use super::probe::{Probe, ProbeArgs, executable};
+use super::probe::{Probe, ProbeArgs, STAGES, StageField, executable};
 use crate::label;
 
 /// The A/B results, in the label's folder.
@@ -90,17 +90,11 @@ pub struct AbRun {
     pub stages: Vec<StageAb>,
 }
 
-/// Reads one stage's time from a probe sample.
-type StageField = fn(&StageSample) -> u64;
-
-/// The stages of a probe sample, in pipeline order, the whole call last.
-const STAGES: [(&str, StageField); 5] = [
-    ("proposals", |s| s.proposals_ns),
-    ("fit_decode", |s| s.fit_decode_ns),
-    ("homography", |s| s.homography_ns),
-    ("refine", |s| s.refine_ns),
-    ("total", |s| s.total_ns),
-];
+/// The stages compared, in pipeline order, the whole call last: the probe's, without the
+/// completion search, whose microseconds on a full view make a ratio of noise.
+fn timed_stages() -> impl Iterator<Item = &'static (&'static str, StageField)> {
+    STAGES.iter().filter(|(stage, _)| *stage != "completion")
+}
 
 /// Runs the command.
 pub fn run(args: &Args) -> Result<()> {
@@ -235,10 +229,9 @@ fn build_at(
     Ok((Probe { exe }, worktree))
 }
 
-/// Each stage's median over one process's warm calls, in [`STAGES`] order.
+/// Each stage's median over one process's warm calls, in [`timed_stages`] order.
 fn round_medians(report: &ProbeReport) -> Result<Vec<u64>> {
-    STAGES
-        .iter()
+    timed_stages()
         .map(|(stage, field)| {
             let samples: Vec<u64> = report.stages.iter().map(field).collect();
             TimeStats::from_samples_ns(&samples)
@@ -250,8 +243,7 @@ fn round_medians(report: &ProbeReport) -> Result<Vec<u64>> {
 
 /// Per stage, both builds' per-round medians and the paired ratio.
 fn summarise(base: &[Vec<u64>], current: &[Vec<u64>]) -> Result<Vec<StageAb>> {
-    STAGES
-        .iter()
+    timed_stages()
         .enumerate()
         .map(|(k, (stage, _))| {
             let column =

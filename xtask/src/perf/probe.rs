@@ -159,19 +159,23 @@ pub(crate) fn executable(messages: &str, name: &str) -> Option<PathBuf> {
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
 }
 
+/// Reads one stage's time from a probe sample.
+pub type StageField = fn(&StageSample) -> u64;
+
+/// The stages of a probe sample by name, in pipeline order, the whole call last.
+pub const STAGES: [(&str, StageField); 6] = [
+    ("proposals", |s| s.proposals_ns),
+    ("fit_decode", |s| s.fit_decode_ns),
+    ("homography", |s| s.homography_ns),
+    ("completion", |s| s.completion_ns),
+    ("refine", |s| s.refine_ns),
+    ("total", |s| s.total_ns),
+];
+
 /// The scenario's perf entry from a probe report: the median and p95 of each stage over the
 /// warm calls, the allocations and peak memory.
 pub fn scenario_perf(report: ProbeReport) -> ScenarioPerf {
-    type Field = fn(&StageSample) -> u64;
-    let stages: [(&str, Field); 6] = [
-        ("proposals", |s| s.proposals_ns),
-        ("fit_decode", |s| s.fit_decode_ns),
-        ("homography", |s| s.homography_ns),
-        ("completion", |s| s.completion_ns),
-        ("refine", |s| s.refine_ns),
-        ("total", |s| s.total_ns),
-    ];
-    let stats = stages
+    let stats = STAGES
         .iter()
         .filter_map(|(stage, field)| {
             let values: Vec<f64> = report.stages.iter().map(|s| field(s) as f64).collect();
