@@ -19,7 +19,7 @@
 //! *Fit.* Levenberg–Marquardt (Marquardt 1963) on the pixel residuals, which makes this a
 //! Lucas–Kanade alignment (Lucas & Kanade 1981) of a rendered, blurred template, over 13
 //! parameters: `c` (2), `L` (4), `Σ` (3), `P`, `K`, `γ` (2). The perspective `v` comes from
-//! the local homography and stays fixed; so does the region fitted, the pixels within
+//! the start's homography and stays fixed; so does the region fitted, the pixels within
 //! [`fit_region_radii`] outer radii of the start's centre on the board: the blurred rings and
 //! a margin of paper as wide as the blur the patch allows for. Every derivative is exact
 //! and comes from the same transforms: the derivatives with respect to `Σ` are the spectrum
@@ -29,8 +29,11 @@
 //! changed by `AΣ + ΣAᵀ`: `∂B = −∇B·A(x − c) − (∂B/∂Σ)[AΣ + ΣAᵀ]`. One forward and three
 //! inverse transforms per evaluation give the blurred image and all its derivatives.
 //!
-//! *Start and acceptance.* The pose starts from the local homography with the edge-based
-//! projective centre ([`super::center`]), the blur from the last marker refined (neighbouring
+//! *Start and acceptance.* The pose starts from a homography with the edge-based projective
+//! centre ([`super::center`]): the global one when it fits the whole board, the marker's local
+//! one under unmodelled lens distortion (the caller, `Detector::refine_models`, chooses; an
+//! error in the fixed `v` moves the fitted centre by some hundredths of a pixel, and a local
+//! homography from blurred neighbours carries such errors). The blur from the last marker refined (neighbouring
 //! markers share their blur). That start is usually within a few hundredths of a pixel, and
 //! then the first step is taken without rendering again and ends the fit
 //! ([`FIRST_STEP_TRUST_PX`]): one evaluation per marker. Otherwise every step is rendered and
