@@ -75,6 +75,10 @@ fn one_reports_how_annulus_reached_its_markers() {
     assert!(report.n_markers > 0, "{report:?}");
     assert!(stats.n_decoded > 0, "{stats:?}");
     assert!(stats.n_candidates >= stats.n_fitted && stats.n_fitted >= stats.n_decoded);
+    // Most markers are decoded from their own rings, not recovered by the completion search:
+    // 26 of 114 are completed here, where 41 were while a fit that did not decode still hid
+    // the candidates at its centre.
+    assert!(4 * stats.n_completed < report.n_markers as u32, "{stats:?}");
 }
 
 fn one_line_error(out: &Output, expected: &str) {

@@ -251,10 +251,14 @@ impl Detector {
                 stats.rejected.add(Rejection::NoEdge);
                 continue;
             };
-            // A candidate on the centre of a marker already fitted at its scale adds nothing.
+            // A candidate on the centre of a marker already decoded at its scale adds nothing.
+            // A fit that did not decode hides nothing: a candidate of one pyramid level whose
+            // radius range stops short of the outer ring fits the inner one and fails to
+            // decode, and the next level's candidate at the same centre finds the marker.
             let seen = ws.found.iter().any(|f| {
                 let r = f.fit.outer.ellipse.semi_minor_px;
-                grid::dist(f.fit.outer.ellipse.center_px, center) < DUPLICATE_RADII * r
+                f.decoded_marker().is_some()
+                    && grid::dist(f.fit.outer.ellipse.center_px, center) < DUPLICATE_RADII * r
                     && r >= 0.8 * cand.radius_px[0]
                     && r <= 1.25 * cand.radius_px[1]
             });
