@@ -12,9 +12,11 @@
 //! current ÷ base with its distribution-free 95 % interval ([`TimeRatio`], as `peer` uses):
 //! pairing by round cancels the load both builds shared.
 //!
-//! It writes `ab.json` and `ab.md` into the label's folder; `finalize` quotes `ab.md` in the
-//! commit message when it is there. Both probes must write the same report schema: a base too
-//! old for the current probe's schema is refused with the probe's own error.
+//! It writes `ab.json` and `ab.md` into the label's folder through the label's staging folder
+//! and lock ([`crate::label`]), replacing an earlier result only with `--force`; `finalize`
+//! quotes `ab.md` in the commit message when it is there. Both probes must write the same
+//! report schema: a base too old for the current probe's schema is refused with the probe's
+//! own error.
 
 #[cfg(test)]
 mod tests;
@@ -57,6 +59,9 @@ pub struct Args {
     /// Warm calls timed per process.
     #[arg(long, default_value_t = 7)]
     repeats: u32,
+    /// Replace the label's earlier A/B result.
+    #[arg(long)]
+    force: bool,
     /// The perf folder (default: target/perf).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -104,9 +109,7 @@ pub fn run(args: &Args) -> Result<()> {
     }
     let root = crate::workspace_root();
     let perf_dir = args.out.clone().unwrap_or_else(|| root.join("target/perf"));
-    let label_dir = perf_dir.join(&args.label);
-    std::fs::create_dir_all(&label_dir)
-        .with_context(|| format!("creating {}", label_dir.display()))?;
+    check_replaceable(&perf_dir, &args.label, args.force)?;
     let base_commit = resolve(&root, &args.base)?;
     eprintln!("ab: building the working tree's probe");
     let current = Probe::build(&root)?;
@@ -142,9 +145,24 @@ pub fn run(args: &Args) -> Result<()> {
     let markdown = markdown(&run);
     let mut json = serde_json::to_vec_pretty(&run)?;
     json.push(b'\n');
-    std::fs::write(label_dir.join(AB_JSON), json).context("writing ab.json")?;
-    std::fs::write(label_dir.join(AB_MARKDOWN), &markdown).context("writing ab.md")?;
+    // Through the label's staging folder and lock, as every command that writes a label.
+    let staging = label::Staging::new(&perf_dir, &args.label)?;
+    let files = [(AB_JSON, json), (AB_MARKDOWN, markdown.clone().into_bytes())];
+    staging.commit_files(&files, args.force, "an A/B result")?;
     println!("{}", markdown.trim_end());
+    Ok(())
+}
+
+/// Refuses, unless `force`, when `label` already holds an A/B result: before the minutes of
+/// measuring rather than after them, since a new run never writes the same bytes.
+fn check_replaceable(perf_dir: &Path, label: &str, force: bool) -> Result<()> {
+    let earlier = perf_dir.join(label).join(AB_JSON);
+    if earlier.is_file() && !force {
+        bail!(
+            "label `{label}` already holds an A/B result ({}); pass --force to replace it",
+            earlier.display()
+        );
+    }
     Ok(())
 }
 

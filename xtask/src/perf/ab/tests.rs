@@ -83,3 +83,15 @@ fn too_few_rounds_give_no_interval_and_say_so() {
     };
     assert!(markdown(&run).contains("(too few rounds for an interval)"));
 }
+
+#[test]
+fn an_earlier_result_is_replaced_only_with_force() {
+    let temp = tempfile::tempdir().expect("temp");
+    let perf = temp.path();
+    check_replaceable(perf, "after", false).expect("nothing to lose yet");
+    std::fs::create_dir_all(perf.join("after")).expect("label folder");
+    std::fs::write(perf.join("after").join(AB_JSON), "{}").expect("earlier result");
+    let err = check_replaceable(perf, "after", false).unwrap_err().to_string();
+    assert!(err.contains("already holds an A/B result") && err.contains("--force"), "{err}");
+    check_replaceable(perf, "after", true).expect("forced");
+}
