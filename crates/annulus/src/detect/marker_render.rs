@@ -16,11 +16,9 @@
 //! piecewise quadratic ([`pixel_cdf`]). Each ring is the difference of two disc coverages; a
 //! code-band pixel is the band's radial coverage times the dark fraction across the nearest
 //! sector boundaries. The result is what an area-integrating sensor records before blur, and
-//! it moves smoothly with the pose, which the Gauss–Newton refinement needs.
-
-use std::ops::Range;
-
-use rustfft::num_complex::Complex32;
+//! it moves smoothly with the pose, which the Gauss–Newton refinement needs. This module
+//! holds the definitions; [`super::raster`] evaluates them for a whole patch, eight pixels at a
+//! time.
 
 use crate::codebook::{N_SECTORS, sector_of};
 use crate::geometry::Homography;
@@ -30,7 +28,7 @@ use super::sampler::Frames;
 
 /// Smallest `1 − vᵀu` of a point that is mapped: near zero the point is near the vanishing line,
 /// far beyond any marker (a marker's own points have it within a few percent of 1).
-const MIN_DENOMINATOR: f64 = 0.05;
+pub(crate) const MIN_DENOMINATOR: f64 = 0.05;
 
 /// Where a marker lies: `x = c + L·q / (1 + vᵀq)` in the fit frame for `q` in board
 /// millimetres from the marker's centre.
@@ -118,11 +116,11 @@ impl MarkerPose {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pattern {
     /// Edges of the ink annuli, inner then outer: inner ring, outer ring.
-    rings: [[f64; 2]; 2],
+    pub(crate) rings: [[f64; 2]; 2],
     /// Code band, inner and outer edge.
-    band: [f64; 2],
+    pub(crate) band: [f64; 2],
     /// Bit `k` set when sector `k` is dark; 0 for an uncoded marker.
-    word: u16,
+    pub(crate) word: u16,
     /// Outer radius.
     pub(crate) radius: f64,
     /// How far out the fit may look, in outer radii: see [`region_radii`].
@@ -168,9 +166,9 @@ fn region_radii(pitch_radii: f64) -> f64 {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PatchFrame {
     /// Image point the expansion is about.
-    origin: [f64; 2],
+    pub(crate) origin: [f64; 2],
     /// Per fit coordinate: value, d/dx, d/dy, d²/dx²/2, d²/dxdy, d²/dy²/2.
-    coef: [[f64; 6]; 2],
+    pub(crate) coef: [[f64; 6]; 2],
 }
 
 impl PatchFrame {
@@ -208,72 +206,6 @@ impl PatchFrame {
     }
 }
 
-/// Writes the ink coverage of each pixel of the `n × n` patch whose pixel `(0, 0)` is the
-/// image pixel `origin` into the real parts of `grid` (imaginary parts zeroed). Returns rows
-/// outside which there is no ink, or `None` when the pose is degenerate or the marker misses
-/// the patch.
-pub(crate) fn rasterise(
-    pose: &MarkerPose,
-    pattern: &Pattern,
-    frame: &PatchFrame,
-    origin: [i64; 2],
-    n: usize,
-    grid: &mut [Complex32],
-) -> Option<Range<usize>> {
-    let inv = pose.inverse_linear()?;
-    grid.iter_mut().for_each(|z| *z = Complex32::default());
-    // ∂u/∂(image) with u = L⁻¹(x_fit − c): constant across the patch to first order.
-    let jf = frame.jacobian();
-    let du = mat_mul(inv, jf);
-    let v = pose.persp;
-    // Perspective stretches the marker by at most this factor over its affine image.
-    let stretch = 1.0 + 2.0 * (v[0] * v[0] + v[1] * v[1]).sqrt() * pattern.radius;
-    // Pixels farther than this in millimetres beyond the outer edge cannot touch it: the
-    // largest extent of a pixel in millimetres, from the largest singular value of du.
-    let r_max = pattern.radius + 0.75 * frobenius(du) * stretch;
-    // The patch cells the marker can reach: the bounding box of its affine image, widened
-    // by the perspective stretch and by the expansion's curvature.
-    let jf_inv = inverse2(jf)?;
-    let m = mat_mul(jf_inv, pose.linear);
-    let center = image_near(frame, pose.center, jf_inv);
-    let half = |row: [f64; 2]| (row[0] * row[0] + row[1] * row[1]).sqrt() * r_max * stretch + 1.5;
-    let span = |c: f64, h: f64, o: i64| {
-        let lo = ((c - h).floor() as i64 - o).clamp(0, n as i64) as usize;
-        let hi = ((c + h).ceil() as i64 + 1 - o).clamp(0, n as i64) as usize;
-        lo..hi
-    };
-    let cols = span(center[0], half(m[0]), origin[0]);
-    let rows = span(center[1], half(m[1]), origin[1]);
-    let r_max_sq = r_max * r_max;
-    for j in rows.clone() {
-        let row = &mut grid[j * n..(j + 1) * n];
-        for i in cols.clone() {
-            let p = [(origin[0] + i as i64) as f64, (origin[1] + j as i64) as f64];
-            let x = frame.fit_point(p);
-            let d = [x[0] - pose.center[0], x[1] - pose.center[1]];
-            let u = [inv[0][0] * d[0] + inv[0][1] * d[1], inv[1][0] * d[0] + inv[1][1] * d[1]];
-            let den = 1.0 - (v[0] * u[0] + v[1] * u[1]);
-            if den <= MIN_DENOMINATOR {
-                continue;
-            }
-            let q = [u[0] / den, u[1] / den];
-            let r_sq = q[0] * q[0] + q[1] * q[1];
-            if r_sq > r_max_sq || r_sq < 1e-18 {
-                continue;
-            }
-            // ∂q/∂u = (I·den + u vᵀ)/den², then ∂q/∂(image) = ∂q/∂u · du.
-            let den2 = den * den;
-            let dq_du = [
-                [(den + u[0] * v[0]) / den2, u[0] * v[1] / den2],
-                [u[1] * v[0] / den2, (den + u[1] * v[1]) / den2],
-            ];
-            let jq = mat_mul(dq_du, du);
-            row[i].re = coverage(pattern, q, r_sq.sqrt(), &jq) as f32;
-        }
-    }
-    (!rows.is_empty() && !cols.is_empty()).then_some(rows)
-}
-
 /// The image point whose fit-frame point is `p_fit`, by Newton steps on the expansion.
 pub(crate) fn image_near(frame: &PatchFrame, p_fit: [f64; 2], jf_inv: [[f64; 2]; 2]) -> [f64; 2] {
     let mut x = frame.origin;
@@ -286,32 +218,8 @@ pub(crate) fn image_near(frame: &PatchFrame, p_fit: [f64; 2], jf_inv: [[f64; 2];
     x
 }
 
-/// Ink fraction of the pixel whose centre maps to `q` (radius `r`), with `jq = ∂q/∂(image)`.
-fn coverage(pattern: &Pattern, q: [f64; 2], r: f64, jq: &[[f64; 2]; 2]) -> f64 {
-    // Gradient of r in the image: jqᵀ (q / r).
-    let (qx, qy) = (q[0] / r, q[1] / r);
-    let grad = [jq[0][0] * qx + jq[1][0] * qy, jq[0][1] * qx + jq[1][1] * qy];
-    let g = (grad[0] * grad[0] + grad[1] * grad[1]).sqrt();
-    if g.is_nan() || g <= 0.0 {
-        return 0.0;
-    }
-    let (a, b) = (grad[0].abs() / g, grad[1].abs() / g);
-    let disc = |rho: f64| pixel_cdf((rho - r) / g, a, b);
-    let mut ink = 0.0;
-    for [lo, hi] in pattern.rings {
-        ink += disc(hi) - disc(lo);
-    }
-    if pattern.word != 0 {
-        let radial = disc(pattern.band[1]) - disc(pattern.band[0]);
-        if radial > 0.0 {
-            ink += radial * sector_fraction(pattern, q, jq);
-        }
-    }
-    ink.clamp(0.0, 1.0)
-}
-
 /// Dark fraction of the pixel at `q` across the two boundaries of its sector.
-fn sector_fraction(pattern: &Pattern, q: [f64; 2], jq: &[[f64; 2]; 2]) -> f64 {
+pub(crate) fn sector_fraction(pattern: &Pattern, q: [f64; 2], jq: &[[f64; 2]; 2]) -> f64 {
     let k = sector_of(q[0], q[1]);
     let n = N_SECTORS;
     let here = pattern.dark(k);
@@ -397,8 +305,4 @@ pub(crate) fn inverse2(m: [[f64; 2]; 2]) -> Option<[[f64; 2]; 2]> {
     let det = m[0][0] * m[1][1] - m[0][1] * m[1][0];
     (det.is_finite() && det.abs() > 1e-12)
         .then(|| [[m[1][1] / det, -m[0][1] / det], [-m[1][0] / det, m[0][0] / det]])
-}
-
-fn frobenius(m: [[f64; 2]; 2]) -> f64 {
-    (m[0][0].powi(2) + m[0][1].powi(2) + m[1][0].powi(2) + m[1][1].powi(2)).sqrt()
 }

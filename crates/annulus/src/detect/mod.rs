@@ -45,6 +45,7 @@ mod model;
 mod output;
 mod proposals;
 mod pyramid;
+mod raster;
 mod refine_model;
 mod sampler;
 

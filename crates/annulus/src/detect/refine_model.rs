@@ -56,9 +56,8 @@ use super::blur_filter::BlurFilter;
 use super::fft::Fft2;
 use super::fit_region::{fit_region_radii, region_box};
 use super::gram::gram_upper;
-use super::marker_render::{
-    MarkerPose, PatchFrame, Pattern, image_near, inverse2, mat_mul, rasterise,
-};
+use super::marker_render::{MarkerPose, PatchFrame, Pattern, image_near, inverse2, mat_mul};
+use super::raster::rasterise;
 use super::sampler::Sampler;
 
 /// Largest blur standard deviation fitted, in outer radii: half the radius blurs the rings
