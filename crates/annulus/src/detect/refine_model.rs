@@ -315,14 +315,22 @@ fn prepare(
     let mut rows = n..0;
     let mut n_region = 0usize;
     let [box_cols, box_rows] = region_box(start, jf_inv, region_mm, center_img, origin, n);
+    let in_region = |i: usize, j: usize| {
+        let pos = [(origin[0] + i as i64) as f64, (origin[1] + j as i64) as f64];
+        let q = start.board_offset(frame.fit_point(pos), &inv_l);
+        q.is_some_and(|q| q[0] * q[0] + q[1] * q[1] <= region_sq)
+    };
     for j in box_rows {
-        for i in box_cols.clone() {
+        // The region is the image of a disc on the board, which is convex (an ellipse, or the
+        // focus's side of a hyperbola under extreme perspective), so its cells on a row form
+        // one run: its two ends are found from the box's sides, and the cells between them
+        // are not tested one by one (`region_tests.rs` checks the one run under perspective
+        // and lens distortion).
+        let Some(first) = box_cols.clone().find(|&i| in_region(i, j)) else { continue };
+        let last = (first..box_cols.end).rev().find(|&i| in_region(i, j)).unwrap_or(first);
+        for i in first..=last {
             let (x, y) = (origin[0] + i as i64, origin[1] + j as i64);
             let pos = [x as f64, y as f64];
-            let Some(q) = start.board_offset(frame.fit_point(pos), &inv_l) else { continue };
-            if q[0] * q[0] + q[1] * q[1] > region_sq {
-                continue;
-            }
             n_region += 1;
             let Some(value) = sampler.pixel(x, y) else { continue };
             let rel = [(pos[0] - center_img[0]) / radius_px, (pos[1] - center_img[1]) / radius_px];

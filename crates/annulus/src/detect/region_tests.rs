@@ -103,3 +103,50 @@ proptest! {
         prop_assert!(cols.len() < n && rows.len() < n, "{cols:?} x {rows:?}");
     }
 }
+
+proptest! {
+    #![proptest_config(Config { cases: 128, rng_seed: RngSeed::Fixed(0x0E61_0002), ..Config::default() })]
+
+    /// `refine_model::prepare` tests only the two ends of each row's run of region cells and
+    /// takes every cell between them: the region (the image of a disc on the board) must be
+    /// convex, so that its cells on a row are one run, under perspective and lens distortion.
+    #[test]
+    fn the_region_on_each_row_is_one_run(
+        px_per_mm in 1.0f64..6.0,
+        squash in 0.3f64..1.0,
+        roll in -3.2f64..3.2,
+        vx in -0.04f64..0.04,
+        vy in -0.04f64..0.04,
+        at in [40.0f64..1240.0, 40.0f64..980.0],
+        lens in any::<bool>(),
+    ) {
+        use crate::camera::{BrownConrady, Camera};
+        // The `distortion` scenario's lens: image corners move by about 60 px.
+        let distortion = BrownConrady { k1: -0.15, k2: 0.05, p1: 0.001, p2: -0.001, k3: 0.0 };
+        let camera =
+            Camera { fx: 1000.0, fy: 1000.0, cx: 639.5, cy: 511.5, distortion: Some(distortion) };
+        let frames = Frames::new(lens.then_some(camera));
+        let mut p = pose(px_per_mm, squash, roll, [vx, vy]);
+        p.center = frames.to_fit(at).unwrap();
+        let region_mm = 1.8 * pattern().radius;
+        let n = 128usize;
+        let frame = PatchFrame::new(&frames, at, 0.5 * n as f64).unwrap();
+        let origin = [at[0].round() as i64 - 64, at[1].round() as i64 - 64];
+        let inv = p.inverse_linear().unwrap();
+        let mut n_region = 0;
+        for j in 0..n {
+            let inside: Vec<usize> = (0..n)
+                .filter(|&i| {
+                    let pos = [(origin[0] + i as i64) as f64, (origin[1] + j as i64) as f64];
+                    p.board_offset(frame.fit_point(pos), &inv)
+                        .is_some_and(|q| q[0] * q[0] + q[1] * q[1] <= region_mm * region_mm)
+                })
+                .collect();
+            if let (Some(first), Some(last)) = (inside.first(), inside.last()) {
+                prop_assert_eq!(last - first + 1, inside.len(), "row {} has a gap", j);
+            }
+            n_region += inside.len();
+        }
+        prop_assert!(n_region > 20, "the region has {} cells", n_region);
+    }
+}
