@@ -340,7 +340,9 @@ pub(crate) fn fits_board(board: &Board, found: &[Found], global: &Homography) ->
     n > 0 && sum_sq <= BOARD_FIT_RMS_PX * BOARD_FIT_RMS_PX * n as f64
 }
 
-/// Euclidean distance.
+/// Euclidean distance between image points. Not `hypot`: its care against overflow costs
+/// several times a square root, and image coordinates are far from overflowing when squared.
 pub(crate) fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
-    (a[0] - b[0]).hypot(a[1] - b[1])
+    let (dx, dy) = (a[0] - b[0], a[1] - b[1]);
+    (dx * dx + dy * dy).sqrt()
 }

@@ -118,7 +118,10 @@ impl Normalizer {
         for (i, &[x, y]) in points.iter().enumerate() {
             let w = weight_at(weights, i);
             if w > 0.0 {
-                sum_d += w * (x - center[0]).hypot(y - center[1]);
+                // Not `hypot`: its care against overflow costs several times a square root,
+                // and finite points (checked above) near their centroid cannot overflow.
+                let (dx, dy) = (x - center[0], y - center[1]);
+                sum_d += w * (dx * dx + dy * dy).sqrt();
             }
         }
         let mean_d = sum_d / sum_w;
