@@ -12,18 +12,23 @@
 const TILE: usize = 4;
 
 /// The upper triangle (tile-wise, so some entries below the diagonal too) of `Σ rᵀr` over the
-/// rows `r`, whose length `N` is a multiple of [`TILE`].
+/// rows `r` in their first `n_used` columns (the rest is padding, whose products are not
+/// summed); the row length `N` is a multiple of [`TILE`] and at least `n_used`.
 ///
-/// Each 4 × 4 tile is summed over all rows before the next: its sixteen sums stay in
-/// registers, where accumulating the whole 13 × 16 product row by row would load and store
-/// it for every row. Every entry is still the sum of the same products in row order, so the
-/// result is bit-identical to the row-by-row product; the tiles wholly below the diagonal,
-/// mirrors of those above, are skipped.
-pub(crate) fn gram_upper<const N: usize>(rows: &[[f32; N]]) -> [[f32; N]; N] {
+/// Each 4 × 4 tile of the whole columns is summed over all rows before the next: its sixteen
+/// sums stay in registers, where accumulating the whole product row by row would load and
+/// store it for every row. The columns past the last whole tile (13 parameters are three
+/// tiles and one column) are summed as a strip four rows tall and as wide as they are, not as
+/// tiles that are mostly padding. Every entry is still the sum of the same products in row
+/// order, so the result is bit-identical to the row-by-row product; the tiles wholly below the
+/// diagonal, mirrors of those above, are skipped. Columns at or past `n_used` are left at zero.
+pub(crate) fn gram_upper<const N: usize>(rows: &[[f32; N]], n_used: usize) -> [[f32; N]; N] {
     const { assert!(N.is_multiple_of(TILE), "rows are padded to whole tiles") };
+    let n_used = n_used.min(N);
+    let n_whole = n_used - n_used % TILE;
     let mut out = [[0.0f32; N]; N];
-    for a0 in (0..N).step_by(TILE) {
-        for b0 in (a0..N).step_by(TILE) {
+    for a0 in (0..n_whole).step_by(TILE) {
+        for b0 in (a0..n_whole).step_by(TILE) {
             let mut tile = [[0.0f32; TILE]; TILE];
             for r in rows {
                 let jb: [f32; TILE] = [r[b0], r[b0 + 1], r[b0 + 2], r[b0 + 3]];
@@ -38,5 +43,24 @@ pub(crate) fn gram_upper<const N: usize>(rows: &[[f32; N]]) -> [[f32; N]; N] {
             }
         }
     }
+    // The strip of the last, partial tile column: for each row tile, the sums of its four
+    // entries times each remaining column, four rows at a time in one vector.
+    for a0 in (0..n_used).step_by(TILE) {
+        for b in n_whole..n_used {
+            let mut strip = [0.0f32; TILE];
+            for r in rows {
+                for (o, &ja) in strip.iter_mut().zip(&r[a0..a0 + TILE]) {
+                    *o += ja * r[b];
+                }
+            }
+            for (k, &v) in strip.iter().enumerate() {
+                out[a0 + k][b] = v;
+            }
+        }
+    }
     out
 }
+
+#[cfg(test)]
+#[path = "gram_tests.rs"]
+mod tests;

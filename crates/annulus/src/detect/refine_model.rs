@@ -585,7 +585,7 @@ fn evaluate(
             buf.hessian_rows.push(j.map(|v| v as f32));
         }
     }
-    let outer = gram_upper(&buf.hessian_rows);
+    let outer = gram_upper(&buf.hessian_rows, N_PARAMS);
     for a in 0..N_PARAMS {
         for b in a..N_PARAMS {
             let v = 2.0 * f64::from(outer[a][b]);
