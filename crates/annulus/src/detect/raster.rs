@@ -58,31 +58,9 @@ pub(crate) fn rasterise(
     n: usize,
     grid: &mut [Complex32],
 ) -> Option<Range<usize>> {
-    let inv = pose.inverse_linear()?;
     grid.iter_mut().for_each(|z| *z = Complex32::default());
-    // ∂u/∂(image) with u = L⁻¹(x_fit − c): constant across the patch to first order.
-    let jf = frame.jacobian();
-    let du = mat_mul(inv, jf);
-    let v = pose.persp;
-    // Perspective stretches the marker by at most this factor over its affine image.
-    let stretch = 1.0 + 2.0 * (v[0] * v[0] + v[1] * v[1]).sqrt() * pattern.radius;
-    // Pixels farther than this in millimetres beyond the outer edge cannot touch it: the
-    // largest extent of a pixel in millimetres, from the largest singular value of du.
-    let r_max = pattern.radius + 0.75 * frobenius(du) * stretch;
-    // The patch cells the marker can reach: the bounding box of its affine image, widened
-    // by the perspective stretch and by the expansion's curvature.
-    let jf_inv = inverse2(jf)?;
-    let m = mat_mul(jf_inv, pose.linear);
-    let center = image_near(frame, pose.center, jf_inv);
-    let half = |row: [f64; 2]| (row[0] * row[0] + row[1] * row[1]).sqrt() * r_max * stretch + 1.5;
-    let span = |c: f64, h: f64, o: i64| {
-        let lo = ((c - h).floor() as i64 - o).clamp(0, n as i64) as usize;
-        let hi = ((c + h).ceil() as i64 + 1 - o).clamp(0, n as i64) as usize;
-        lo..hi
-    };
-    let cols = span(center[0], half(m[0]), origin[0]);
-    let rows = span(center[1], half(m[1]), origin[1]);
-    let view = View { pose: *pose, inv, du, frame: *frame, r_max_sq: r_max * r_max };
+    let Reach { inv, du, r_max_sq, cols, rows } = Reach::new(pose, pattern, frame, origin, n)?;
+    let view = View { pose: *pose, inv, du, frame: *frame, r_max_sq };
     let mut chunk = Chunk::default();
     for j in rows.clone() {
         let row = &mut grid[j * n..(j + 1) * n];
@@ -97,6 +75,56 @@ pub(crate) fn rasterise(
         }
     }
     (!rows.is_empty() && !cols.is_empty()).then_some(rows)
+}
+
+/// The cells of a patch the marker can reach, and the maps every pixel of them shares.
+pub(super) struct Reach {
+    /// `L⁻¹`.
+    pub(super) inv: [[f64; 2]; 2],
+    /// `∂u/∂(image)` with `u = L⁻¹(x_fit − c)`: constant across the patch to first order.
+    pub(super) du: [[f64; 2]; 2],
+    /// Square of the largest board radius, mm², a pixel's centre may have and still touch ink.
+    pub(super) r_max_sq: f64,
+    /// Patch columns and rows that can hold ink.
+    pub(super) cols: Range<usize>,
+    pub(super) rows: Range<usize>,
+}
+
+impl Reach {
+    /// The reach of `pose` in the `n × n` patch whose cell `(0, 0)` is image pixel `origin`;
+    /// `None` when the pose or the frame is degenerate.
+    pub(super) fn new(
+        pose: &MarkerPose,
+        pattern: &Pattern,
+        frame: &PatchFrame,
+        origin: [i64; 2],
+        n: usize,
+    ) -> Option<Self> {
+        let inv = pose.inverse_linear()?;
+        let jf = frame.jacobian();
+        let du = mat_mul(inv, jf);
+        let v = pose.persp;
+        // Perspective stretches the marker by at most this factor over its affine image.
+        let stretch = 1.0 + 2.0 * (v[0] * v[0] + v[1] * v[1]).sqrt() * pattern.radius;
+        // Pixels farther than this in millimetres beyond the outer edge cannot touch it: the
+        // largest extent of a pixel in millimetres, from the largest singular value of du.
+        let r_max = pattern.radius + 0.75 * frobenius(du) * stretch;
+        // The patch cells the marker can reach: the bounding box of its affine image, widened
+        // by the perspective stretch and by the expansion's curvature.
+        let jf_inv = inverse2(jf)?;
+        let m = mat_mul(jf_inv, pose.linear);
+        let center = image_near(frame, pose.center, jf_inv);
+        let half =
+            |row: [f64; 2]| (row[0] * row[0] + row[1] * row[1]).sqrt() * r_max * stretch + 1.5;
+        let span = |c: f64, h: f64, o: i64| {
+            let lo = ((c - h).floor() as i64 - o).clamp(0, n as i64) as usize;
+            let hi = ((c + h).ceil() as i64 + 1 - o).clamp(0, n as i64) as usize;
+            lo..hi
+        };
+        let cols = span(center[0], half(m[0]), origin[0]);
+        let rows = span(center[1], half(m[1]), origin[1]);
+        Some(Self { inv, du, r_max_sq: r_max * r_max, cols, rows })
+    }
 }
 
 /// What every pixel of one rasterisation shares.
