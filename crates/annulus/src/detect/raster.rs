@@ -59,8 +59,9 @@ pub(crate) fn rasterise(
     grid: &mut [Complex32],
 ) -> Option<Range<usize>> {
     grid.iter_mut().for_each(|z| *z = Complex32::default());
-    let Reach { inv, du, r_max_sq, cols, rows } = Reach::new(pose, pattern, frame, origin, n)?;
-    let view = View { pose: *pose, inv, du, frame: *frame, r_max_sq };
+    let reach = Reach::new(pose, pattern, frame, origin, n)?;
+    let (cols, rows) = (reach.cols.clone(), reach.rows.clone());
+    let view = View { pose, frame, reach: &reach };
     let mut chunk = Chunk::default();
     for j in rows.clone() {
         let row = &mut grid[j * n..(j + 1) * n];
@@ -128,15 +129,10 @@ impl Reach {
 }
 
 /// What every pixel of one rasterisation shares.
-struct View {
-    pose: MarkerPose,
-    /// `L⁻¹`.
-    inv: [[f64; 2]; 2],
-    /// `∂u/∂(image)`, `u = L⁻¹(x_fit − c)`.
-    du: [[f64; 2]; 2],
-    frame: PatchFrame,
-    /// Square of the largest board radius, mm², a pixel's centre may have and still touch ink.
-    r_max_sq: f64,
+struct View<'a> {
+    pose: &'a MarkerPose,
+    frame: &'a PatchFrame,
+    reach: &'a Reach,
 }
 
 /// One chunk's pixels, each step's results in its own array (structure of arrays, for the
@@ -185,13 +181,13 @@ impl Chunk {
             at(view.frame.coef[0], view.pose.center[0]),
             at(view.frame.coef[1], view.pose.center[1]),
         ];
-        let [[i00, i01], [i10, i11]] = view.inv.map(|r| r.map(lane));
-        let [[d00, d01], [d10, d11]] = view.du.map(|r| r.map(lane));
+        let [[i00, i01], [i10, i11]] = view.reach.inv.map(|r| r.map(lane));
+        let [[d00, d01], [d10, d11]] = view.reach.du.map(|r| r.map(lane));
         let [v0, v1] = view.pose.persp.map(lane);
         let [[lo0, hi0], [lo1, hi1]] = pattern.rings.map(|r| r.map(lane));
         let [band_lo, band_hi] = pattern.band.map(lane);
         let (one, zero) = (V::splat(1.0), V::splat(0.0));
-        let r_max_sq = lane(view.r_max_sq);
+        let r_max_sq = lane(view.reach.r_max_sq);
         for g0 in (0..len.min(CHUNK)).step_by(LANES) {
             let lanes = g0..g0 + LANES;
             let k = V::splat(g0 as f32) + V::new([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
