@@ -276,6 +276,20 @@ fn vote(image: &ImageView<'_>, [r_lo, r_hi]: [f64; 2], votes: &mut Vec<f32>) {
             let (nx, ny) = (gx as f32 / mag, gy as f32 / mag);
             let weight = mag * 0.125;
             let (xf, yf) = (x as f32, y as f32);
+            // Most edge pixels are farther than the largest radius from every border, and then
+            // every vote lands inside: one test here instead of four per vote.
+            let reach = r_lo as f32 + (n_steps - 1) as f32 + 1.0;
+            if xf >= reach && yf >= reach && xf + reach < wf - 1.0 && yf + reach < hf - 1.0 {
+                for step in 0..n_steps {
+                    let r = r_lo as f32 + step as f32;
+                    for sign in [-1.0f32, 1.0] {
+                        let vx = xf + sign * r * nx + 0.5;
+                        let vy = yf + sign * r * ny + 0.5;
+                        votes[vy as i32 as usize * w + vx as i32 as usize] += weight;
+                    }
+                }
+                continue;
+            }
             for step in 0..n_steps {
                 let r = r_lo as f32 + step as f32;
                 for sign in [-1.0f32, 1.0] {

@@ -65,3 +65,82 @@ proptest! {
         }
     }
 }
+
+/// Every vote with its own bounds check, as `vote` did before interior pixels skipped them: the
+/// reference the shortcut must match to the bit.
+fn vote_checked(image: &crate::image::ImageView<'_>, [r_lo, r_hi]: [f64; 2]) -> Vec<f32> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let mut votes = vec![0.0f32; w * h];
+    let n_steps = ((r_hi - r_lo).floor() as usize) + 1;
+    let min_mag_sq = (8.0 * super::MIN_EDGE_GREY_PER_PX).powi(2) as i32;
+    let px = |x: usize, y: usize| i32::from(image.row(y as u32).unwrap()[x]);
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let gx = (px(x + 1, y - 1) - px(x - 1, y - 1))
+                + 2 * (px(x + 1, y) - px(x - 1, y))
+                + (px(x + 1, y + 1) - px(x - 1, y + 1));
+            let gy = (px(x - 1, y + 1) - px(x - 1, y - 1))
+                + 2 * (px(x, y + 1) - px(x, y - 1))
+                + (px(x + 1, y + 1) - px(x + 1, y - 1));
+            let mag_sq = gx * gx + gy * gy;
+            if mag_sq < min_mag_sq {
+                continue;
+            }
+            let mag = (mag_sq as f32).sqrt();
+            let (nx, ny) = (gx as f32 / mag, gy as f32 / mag);
+            for step in 0..n_steps {
+                let r = r_lo as f32 + step as f32;
+                for sign in [-1.0f32, 1.0] {
+                    let vx = x as f32 + sign * r * nx + 0.5;
+                    let vy = y as f32 + sign * r * ny + 0.5;
+                    if vx >= 0.0 && vy >= 0.0 && vx < w as f32 && vy < h as f32 {
+                        votes[vy as i32 as usize * w + vx as i32 as usize] += mag * 0.125;
+                    }
+                }
+            }
+        }
+    }
+    votes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Rings anywhere, cut by the borders or not, on noise: the votes are the checked
+    /// reference's to the bit, interior pixels (no per-vote check) and border pixels alike.
+    #[test]
+    fn interior_votes_skip_their_checks_and_change_nothing(
+        seed in any::<u64>(),
+        r_lo in 2.0f64..9.0,
+        span in 0.0f64..6.0,
+    ) {
+        let (w, h) = (67usize, 53usize);
+        let mut state = seed | 1;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let centres: Vec<[f64; 3]> = (0..4)
+            .map(|_| [(next() % 80) as f64 - 6.0, (next() % 66) as f64 - 6.0, 3.0 + (next() % 9) as f64])
+            .collect();
+        let pixels: Vec<u8> = (0..w * h)
+            .map(|i| {
+                let (x, y) = ((i % w) as f64, (i / w) as f64);
+                let ring = centres.iter().any(|&[cx, cy, r]| ((x - cx).hypot(y - cy) - r).abs() < 1.5);
+                let noise = (next() % 24) as u8;
+                if ring { 30 + noise } else { 200 + noise }
+            })
+            .collect();
+        let image = crate::image::ImageView::new(w as u32, h as u32, w, &pixels).unwrap();
+        let range = [r_lo, r_lo + span];
+        let mut votes = Vec::new();
+        super::vote(&image, range, &mut votes);
+        let want = vote_checked(&image, range);
+        prop_assert_eq!(votes.len(), want.len());
+        for (i, (a, b)) in votes.iter().zip(&want).enumerate() {
+            prop_assert_eq!(a.to_bits(), b.to_bits(), "cell {}", i);
+        }
+    }
+}
