@@ -33,8 +33,8 @@
 //! centre ([`super::center`]): the global one when it fits the whole board, the marker's local
 //! one under unmodelled lens distortion (the caller, `Detector::refine_models`, chooses; an
 //! error in the fixed `v` moves the fitted centre by some hundredths of a pixel, and a local
-//! homography from blurred neighbours carries such errors). The blur from the last marker refined (neighbouring
-//! markers share their blur). That start is usually within a few hundredths of a pixel, and
+//! homography from blurred neighbours carries such errors). The blur starts from the last
+//! marker refined (neighbouring markers share their blur). That start is usually within a few hundredths of a pixel, and
 //! then the first step is taken without rendering again and ends the fit
 //! ([`FIRST_STEP_TRUST_PX`]): one evaluation per marker. Otherwise every step is rendered and
 //! kept only if it lowers the cost, two or three evaluations in all. The patch is sized for
