@@ -34,6 +34,7 @@ mod config;
 mod decode;
 mod ellipse_rays;
 mod fft;
+mod fit_pixels;
 mod fit_region;
 mod found;
 mod gradient;

@@ -54,9 +54,12 @@ use rustfft::num_complex::Complex32;
 
 use super::blur_filter::BlurFilter;
 use super::fft::Fft2;
+use super::fit_pixels::{
+    FitPixels, KernelScratch, N_PARAMS, PADDED, Shared, accumulate, warp_terms,
+};
 use super::fit_region::{fit_region_radii, region_box};
 use super::gram::gram_upper;
-use super::marker_render::{MarkerPose, PatchFrame, Pattern, image_near, inverse2, mat_mul};
+use super::marker_render::{MarkerPose, PatchFrame, Pattern, image_near, inverse2};
 use super::raster::rasterise;
 use super::sampler::Sampler;
 
@@ -129,10 +132,6 @@ const MIN_CONTRAST_GREY: f64 = 12.0;
 /// fit slid onto something else.
 const MAX_SHIFT_RADII: f64 = 0.25;
 
-/// Parameters fitted: centre (2), linear part (4), blur (3), paper, contrast, light gradient (2).
-const N_PARAMS: usize = 13;
-/// [`N_PARAMS`] rounded up to a multiple of the vector width.
-const PADDED: usize = 16;
 type Normal = SMatrix<f64, N_PARAMS, N_PARAMS>;
 type Params = SVector<f64, N_PARAMS>;
 
@@ -144,7 +143,8 @@ pub(crate) struct RefineBuffers {
     /// Blurred image and gradient; ∂/∂y and ∂/∂Σxx; ∂/∂Σxy and ∂/∂Σyy, as real and imaginary
     /// parts.
     images: [Vec<Complex32>; 3],
-    pixels: Vec<Pixel>,
+    pixels: FitPixels,
+    kernel: KernelScratch,
     filter: BlurFilter,
     /// The Jacobian rows of the pixels that make up `JᵀJ`, in single precision.
     hessian_rows: Vec<[f32; PADDED]>,
@@ -182,20 +182,6 @@ impl RefineBuffers {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Pixel {
-    /// Index into the patch.
-    index: usize,
-    /// Offset from the patch's reference point over the outer radius.
-    rel: [f64; 2],
-    /// Image position.
-    pos: [f64; 2],
-    value: f64,
-    /// Whether the pixel is on the black squares of a checkerboard, which alone make up the
-    /// step's `JᵀJ`.
-    in_hessian: bool,
-}
-
-#[derive(Debug, Clone, Copy)]
 struct State {
     pose: MarkerPose,
     blur: [f64; 3],
@@ -217,6 +203,9 @@ struct Setup {
     jf: [[f64; 2]; 2],
     jf_inv: [[f64; 2]; 2],
     max_var: f64,
+    /// The start's outer radius and image centre, pixels: the pixels' offsets are from it.
+    radius_px: f64,
+    center_img: [f64; 2],
 }
 
 /// Refines a marker's pose from `start` (fit frame), starting from the blur of the last marker
@@ -311,7 +300,8 @@ fn prepare(
     let region_mm = region_radii * pattern.radius;
     let region_sq = region_mm * region_mm;
 
-    buf.pixels.clear();
+    let origin_offset = [origin[0] as f64 - center_img[0], origin[1] as f64 - center_img[1]];
+    buf.pixels.clear(n, origin_offset);
     let mut rows = n..0;
     let mut n_region = 0usize;
     let [box_cols, box_rows] = region_box(start, jf_inv, region_mm, center_img, origin, n);
@@ -328,17 +318,16 @@ fn prepare(
         // and lens distortion).
         let Some(first) = box_cols.clone().find(|&i| in_region(i, j)) else { continue };
         let last = (first..box_cols.end).rev().find(|&i| in_region(i, j)).unwrap_or(first);
-        for i in first..=last {
-            let (x, y) = (origin[0] + i as i64, origin[1] + j as i64);
-            let pos = [x as f64, y as f64];
-            n_region += 1;
-            let Some(value) = sampler.pixel(x, y) else { continue };
-            let rel = [(pos[0] - center_img[0]) / radius_px, (pos[1] - center_img[1]) / radius_px];
-            let in_hessian = (i + j) % 2 == 0;
-            let (index, value) = (j * n + i, f64::from(value));
-            buf.pixels.push(Pixel { index, rel, pos, value, in_hessian });
-            rows = rows.start.min(j)..rows.end.max(j + 1);
-        }
+        n_region += last + 1 - first;
+        // The run's cells inside the image: a run the border cuts is still one run.
+        let y = origin[1] + j as i64;
+        let inside = |&i: &usize| sampler.pixel(origin[0] + i as i64, y).is_some();
+        let Some(lo) = (first..=last).find(inside) else { continue };
+        let hi = (lo..=last).rev().find(inside).unwrap_or(lo);
+        let x_lo = origin[0] + lo as i64;
+        let value = |k: usize| sampler.pixel(x_lo + k as i64, y).unwrap_or(0.0);
+        buf.pixels.push_run(j, lo, hi + 1 - lo, value);
+        rows = rows.start.min(j)..rows.end.max(j + 1);
     }
     // The region must lie inside the patch, and mostly inside the image for the fit to mean
     // anything.
@@ -346,12 +335,14 @@ fn prepare(
     if !inside_patch || (buf.pixels.len() as f64) < MIN_REGION_FRACTION * n_region as f64 {
         return None;
     }
+    buf.pixels.finish();
     // Sized, not cleared: `rasterise` zeroes the spectrum's grid and `render` writes every
     // entry of the images before anything reads them.
     for v in buf.images.iter_mut().chain([&mut buf.spectrum]) {
         v.resize(n * n, Complex32::default());
     }
-    Some(Setup { pattern, frame, origin, n, rows, jf, jf_inv, max_var: max_sigma * max_sigma })
+    let max_var = max_sigma * max_sigma;
+    Some(Setup { pattern, frame, origin, n, rows, jf, jf_inv, max_var, radius_px, center_img })
 }
 
 /// How a Levenberg–Marquardt run ended.
@@ -494,13 +485,13 @@ fn render(setup: &Setup, s: &State, buf: &mut RefineBuffers) -> bool {
 /// Paper level and contrast by linear least squares on the rendered `B`, without gradient.
 fn photometric_start(buf: &RefineBuffers) -> Option<[f64; 2]> {
     let (mut n, mut sb, mut sbb, mut so, mut sob) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for p in &buf.pixels {
-        let b = f64::from(buf.images[0][p.index].re);
+    for (index, value) in buf.pixels.live() {
+        let (b, value) = (f64::from(buf.images[0][index].re), f64::from(value));
         n += 1.0;
         sb += b;
         sbb += b * b;
-        so += p.value;
-        sob += p.value * b;
+        so += value;
+        sob += value * b;
     }
     let det = n * sbb - sb * sb;
     if det.is_nan() || det.abs() <= 1e-9 {
@@ -512,12 +503,12 @@ fn photometric_start(buf: &RefineBuffers) -> Option<[f64; 2]> {
     Some([paper, -slope])
 }
 
-/// The squared residual of the rendered state, and the normal equations `JᵀJ`, `Jᵀr`.
+/// The squared residual of the rendered state, and the normal equations `JᵀJ`, `Jᵀr`
+/// ([`super::fit_pixels`] sums them over the region's pixels).
 ///
-/// `Jᵀr` and the cost decide where the fit ends and use every pixel, in double precision.
-/// `JᵀJ` only steers the steps: it is summed over half the pixels (a checkerboard, doubled) in
-/// single precision, which halves the dominant cost of an evaluation and leaves the minimum
-/// where it is.
+/// `Jᵀr` and the cost decide where the fit ends and use every pixel. `JᵀJ` only steers the
+/// steps: it is summed over half the pixels (a checkerboard, doubled), which halves the dominant
+/// cost of an evaluation and leaves the minimum where it is.
 fn evaluate(
     setup: &Setup,
     s: &State,
@@ -528,62 +519,21 @@ fn evaluate(
     let inv_l = s.pose.inverse_linear()?;
     let mi = setup.jf_inv;
     let center_img = image_near(&setup.frame, s.pose.center, mi);
-    // dΣ of each L entry: A = Mi · E_kl · L⁻¹ · Jf, dΣ = AΣ + ΣAᵀ.
-    let sigma = [[s.blur[0], s.blur[1]], [s.blur[1], s.blur[2]]];
-    let a_jf = mat_mul(inv_l, setup.jf);
-    let mut d_sigma = [[0.0; 3]; 4];
-    for (idx, ds) in d_sigma.iter_mut().enumerate() {
-        let (k, l) = (idx / 2, idx % 2);
-        // E_kl · (L⁻¹ Jf): row k is row l of L⁻¹Jf.
-        let mut e = [[0.0; 2]; 2];
-        e[k] = a_jf[l];
-        let a = mat_mul(mi, e);
-        let as_ = mat_mul(a, sigma);
-        *ds = [2.0 * as_[0][0], as_[0][1] + as_[1][0], 2.0 * as_[1][1]];
-    }
-    jtr.fill(0.0);
-    // JᵀJ in single precision, from padded rows the compiler can vectorise; it only steers the
-    // steps. Jᵀr and the cost, which decide where the fit ends, stay in double precision.
-    buf.hessian_rows.clear();
-    let mut cost = 0.0;
-    for p in &buf.pixels {
-        let [b, bx, by, bsxx, bsxy, bsyy] = [
-            buf.images[0][p.index].re,
-            buf.images[0][p.index].im,
-            buf.images[1][p.index].re,
-            buf.images[1][p.index].im,
-            buf.images[2][p.index].re,
-            buf.images[2][p.index].im,
-        ]
-        .map(f64::from);
-        let g = 1.0 + s.slope[0] * p.rel[0] + s.slope[1] * p.rel[1];
-        let refl = s.paper - s.contrast * b;
-        let r = p.value - g * refl;
-        cost += r * r;
-        let sb = -g * s.contrast;
-        let gb = [bx * mi[0][0] + by * mi[1][0], bx * mi[0][1] + by * mi[1][1]];
-        let d = [p.pos[0] - center_img[0], p.pos[1] - center_img[1]];
-        let e = [a_jf[0][0] * d[0] + a_jf[0][1] * d[1], a_jf[1][0] * d[0] + a_jf[1][1] * d[1]];
-        let mut j = [0.0; PADDED];
-        j[0] = -sb * gb[0];
-        j[1] = -sb * gb[1];
-        for (idx, ds) in d_sigma.iter().enumerate() {
-            let (k, l) = (idx / 2, idx % 2);
-            j[2 + idx] = sb * (-gb[k] * e[l] - (ds[0] * bsxx + ds[1] * bsxy + ds[2] * bsyy));
-        }
-        j[6] = sb * bsxx;
-        j[7] = sb * bsxy;
-        j[8] = sb * bsyy;
-        j[9] = g;
-        j[10] = -g * b;
-        j[11] = p.rel[0] * refl;
-        j[12] = p.rel[1] * refl;
-        for a in 0..N_PARAMS {
-            jtr[a] += r * j[a];
-        }
-        if p.in_hessian {
-            buf.hessian_rows.push(j.map(|v| v as f32));
-        }
+    let (a_jf, d_sigma) = warp_terms(inv_l, setup.jf, mi, s.blur);
+    let shared = Shared {
+        slope: s.slope,
+        inv_radius: 1.0 / setup.radius_px,
+        paper: s.paper,
+        contrast: s.contrast,
+        jf_inv: mi,
+        a_jf,
+        d_sigma,
+        center_shift: [center_img[0] - setup.center_img[0], center_img[1] - setup.center_img[1]],
+    };
+    let sums =
+        accumulate(&buf.pixels, &buf.images, &shared, &mut buf.hessian_rows, &mut buf.kernel);
+    for (a, v) in sums.jtr.iter().enumerate() {
+        jtr[a] = *v;
     }
     let outer = gram_upper(&buf.hessian_rows, N_PARAMS);
     for a in 0..N_PARAMS {
@@ -593,5 +543,5 @@ fn evaluate(
             jtj[(b, a)] = v;
         }
     }
-    cost.is_finite().then_some(cost)
+    sums.cost.is_finite().then_some(sums.cost)
 }
