@@ -431,11 +431,19 @@ impl Ray {
 /// 3 × 3 box sums of `src` into `dst` (zero on the one-pixel border), separably: each row's
 /// three-pixel sums once, then three of them per output pixel, added in the order the direct
 /// nine-term sum would add them, so the result is bit for bit the same.
+///
+/// Both buffers are sized, not cleared: every entry of `dst` is written (the border zeroed
+/// explicitly) and every entry of `rows` read is written first, which spares two passes over
+/// level-sized buffers on every call.
 fn box3(src: &[f32], w: usize, h: usize, rows: &mut Vec<f32>, dst: &mut Vec<f32>) {
-    dst.clear();
     dst.resize(w * h, 0.0);
-    rows.clear();
     rows.resize(w * h, 0.0);
+    if w < 3 || h < 3 {
+        dst.fill(0.0);
+        return;
+    }
+    dst[..w].fill(0.0);
+    dst[(h - 1) * w..].fill(0.0);
     for (row_sums, row) in rows.chunks_exact_mut(w).zip(src.chunks_exact(w)) {
         // Equal-length slices let the compiler drop the bounds checks and vectorise.
         let (left, mid, right) = (&row[..w - 2], &row[1..w - 1], &row[2..]);
@@ -447,6 +455,8 @@ fn box3(src: &[f32], w: usize, h: usize, rows: &mut Vec<f32>, dst: &mut Vec<f32>
         let (above, here, below) =
             (&rows[(y - 1) * w..y * w], &rows[y * w..(y + 1) * w], &rows[(y + 1) * w..(y + 2) * w]);
         let out = &mut dst[y * w..(y + 1) * w];
+        out[0] = 0.0;
+        out[w - 1] = 0.0;
         for x in 1..w - 1 {
             out[x] = above[x] + here[x] + below[x];
         }

@@ -257,3 +257,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Box sums into scratch left dirty by a call of another size: the direct nine-term sums
+    /// (row by row, as the doc states), zero on the border, to the bit.
+    #[test]
+    fn box_sums_ignore_dirty_scratch(seed in any::<u64>(), w in 1usize..40, h in 1usize..30) {
+        let mut next = xorshift(seed);
+        let src: Vec<f32> = (0..w * h).map(|_| (next() % 1000) as f32 * 0.37).collect();
+        let (mut rows, mut dst) = (vec![f32::NAN; 977], vec![f32::NAN; 1201]);
+        super::box3(&src, w, h, &mut rows, &mut dst);
+        prop_assert_eq!(dst.len(), w * h);
+        for y in 0..h {
+            for x in 0..w {
+                let want = if x == 0 || y == 0 || x + 1 >= w || y + 1 >= h {
+                    0.0
+                } else {
+                    let s = |yy: usize| src[yy * w + x - 1] + src[yy * w + x] + src[yy * w + x + 1];
+                    s(y - 1) + s(y) + s(y + 1)
+                };
+                prop_assert_eq!(dst[y * w + x].to_bits(), want.to_bits(), "({}, {})", x, y);
+            }
+        }
+    }
+}
