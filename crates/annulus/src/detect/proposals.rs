@@ -8,15 +8,24 @@
 //! The edges of a ring all point at its centre, so a marker piles up about `2πr · contrast`
 //! votes there (the gradient magnitude integrated across an edge is its contrast).
 //!
+//! The vote runs row by row: the Sobel sums of a whole row over `f32` copies of the image rows,
+//! then the edge test, magnitudes and directions eight pixels at a time in vector lanes, then
+//! each edge pixel's votes, whose positions are computed eight radius steps at a time when the
+//! pixel is far enough from the borders that none can fall outside. Every value is what the
+//! one-pixel-at-a-time computation gives, to the bit (`proposals_tests` keeps it as the
+//! reference).
+//!
 //! Scale: each pyramid level covers outer radii of [`LEVEL_RADIUS_PX`] level pixels, so a
 //! search over any diameter range costs one vote per edge pixel and radius step on the
 //! coarsest adequate level, instead of one full-resolution pass per scale.
 //!
 //! Peaks are the maxima of the 3 × 3 box sum of the votes within a window of half the smallest
-//! radius, above [`MIN_CONTRAST_GREY`]-based threshold and at least [`MIN_VOTE_CONCENTRATION`]
+//! radius (the 3 × 3 neighbourhood tested first, eight pixels at a time in vector lanes), above [`MIN_CONTRAST_GREY`]-based threshold and at least [`MIN_VOTE_CONCENTRATION`]
 //! times the background vote level (noise and texture vote everywhere alike; a ring concentrates
 //! its votes); the strongest [`MAX_CANDIDATES`] are kept. Border pixels (one pixel wide) do not
 //! vote; votes outside the image are dropped.
+
+use wide::f32x8;
 
 use crate::image::ImageView;
 
@@ -95,6 +104,7 @@ pub(crate) struct VoteScratch {
     /// Sums of `boxed` over square blocks, for the background level of each peak.
     blocks: Vec<f32>,
     peaks: Vec<Candidate>,
+    sobel: SobelRows,
 }
 
 /// The outer radii each pyramid level votes for (level pixels, widened by [`LEVEL_OVERLAP`]) to
@@ -162,7 +172,7 @@ pub(crate) fn propose(
     if w < 3 || h < 3 || !(r_hi >= r_lo && r_lo > 0.0) {
         return;
     }
-    vote(image, radius_px, &mut scratch.votes);
+    vote(image, radius_px, &mut scratch.votes, &mut scratch.sobel);
     box3(&scratch.votes, w, h, &mut scratch.row_sums, &mut scratch.boxed);
 
     // A full circle at the smallest radius, at the faintest contrast, seen in part.
@@ -171,22 +181,42 @@ pub(crate) fn propose(
     let background = Background::new(&scratch.boxed, w, h, r_lo, &mut scratch.blocks);
     scratch.peaks.clear();
     let boxed = &scratch.boxed;
+    let scale = f64::from(1u32 << level);
     for y in 1..h - 1 {
-        for x in 1..w - 1 {
-            let v = boxed[y * w + x];
-            if v < threshold || !is_window_max(boxed, w, h, x, y, window) {
-                continue;
+        let rows = [
+            &boxed[(y - 1) * w..y * w],
+            &boxed[y * w..(y + 1) * w],
+            &boxed[(y + 1) * w..(y + 2) * w],
+        ];
+        let mut x = 1;
+        while x < w - 1 {
+            // Whole vectors where the row has room for them and their right neighbours, one
+            // pixel at a time on the rest of the row.
+            let (mut maxima, n) = if x + LANES < w {
+                (local_maxima(rows, x, threshold), LANES)
+            } else {
+                // `lt` as the vector test compares, so that the two agree on every value.
+                let kept = !rows[1][x].lt(&threshold) && within_window_max(boxed, w, h, x, y, 1);
+                (u32::from(kept), 1)
+            };
+            while maxima != 0 {
+                let xx = x + maxima.trailing_zeros() as usize;
+                maxima &= maxima - 1;
+                let v = rows[1][xx];
+                if !within_window_max(boxed, w, h, xx, y, window) {
+                    continue;
+                }
+                if v < MIN_VOTE_CONCENTRATION * background.level_at(&scratch.blocks, xx, y) {
+                    continue;
+                }
+                let center = refine_peak(boxed, w, xx, y);
+                scratch.peaks.push(Candidate {
+                    center_img_px: to_level0(level, center),
+                    radius_px: [r_lo * scale, r_hi * scale],
+                    score: v / (std::f64::consts::TAU * r_lo) as f32,
+                });
             }
-            if v < MIN_VOTE_CONCENTRATION * background.level_at(&scratch.blocks, x, y) {
-                continue;
-            }
-            let center = refine_peak(boxed, w, x, y);
-            let scale = f64::from(1u32 << level);
-            scratch.peaks.push(Candidate {
-                center_img_px: to_level0(level, center),
-                radius_px: [r_lo * scale, r_hi * scale],
-                score: v / (std::f64::consts::TAU * r_lo) as f32,
-            });
+            x += n;
         }
     }
     scratch.peaks.sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
@@ -246,57 +276,153 @@ impl Background {
     }
 }
 
+/// Image rows and Sobel sums of one row at a time, the voting pass's scratch.
+#[derive(Debug, Default)]
+struct SobelRows {
+    /// Three image rows as `f32`, row `y` in slot `y % 3`.
+    grey: Vec<f32>,
+    /// Sobel sums of pixels `1 ..= w - 2` of the current row, padded with zeros to whole
+    /// vectors (a zero gradient is no edge).
+    gx: Vec<f32>,
+    gy: Vec<f32>,
+}
+
 /// Accumulates gradient-weighted votes for every radius step in `[r_lo, r_hi]`.
-fn vote(image: &ImageView<'_>, [r_lo, r_hi]: [f64; 2], votes: &mut Vec<f32>) {
+///
+/// Row by row: the Sobel sums of the whole row over `f32` copies of the image rows (integers
+/// below 2²⁴, so exact), then the edge test, magnitudes and directions eight pixels at a time,
+/// then the votes of each edge pixel. Every value is the one the one-pixel-at-a-time
+/// computation gives (the same IEEE operations on the same operands), and a pixel's votes all
+/// add the same weight, so the order they are added in changes nothing.
+fn vote(image: &ImageView<'_>, [r_lo, r_hi]: [f64; 2], votes: &mut Vec<f32>, rows: &mut SobelRows) {
     let (w, h) = (image.width() as usize, image.height() as usize);
     votes.clear();
     votes.resize(w * h, 0.0);
+    if w < 3 || h < 3 {
+        return;
+    }
     let n_steps = ((r_hi - r_lo).floor() as usize) + 1;
-    // Sobel sums eight times the central-difference gradient per pixel.
-    let min_mag_sq = (8.0 * MIN_EDGE_GREY_PER_PX).powi(2) as i32;
-    let (wf, hf) = (w as f32, h as f32);
-    for y in 1..h - 1 {
-        // Invariant: 1 <= y < h - 1, so the three rows exist in a valid view.
-        let (Some(up), Some(mid), Some(down)) =
-            (image.row(y as u32 - 1), image.row(y as u32), image.row(y as u32 + 1))
-        else {
-            return;
-        };
-        for x in 1..w - 1 {
-            let p = |row: &[u8], dx: usize| i32::from(row[x + dx - 1]);
-            let gx =
-                (p(up, 2) - p(up, 0)) + 2 * (p(mid, 2) - p(mid, 0)) + (p(down, 2) - p(down, 0));
-            let gy =
-                (p(down, 0) - p(up, 0)) + 2 * (p(down, 1) - p(up, 1)) + (p(down, 2) - p(up, 2));
+    // Sobel sums eight times the central-difference gradient per pixel; the square of a sum is
+    // an integer, exact in `f32`.
+    let min_mag_sq = (8.0 * MIN_EDGE_GREY_PER_PX).powi(2) as i32 as f32;
+    let n = w - 2;
+    let padded = n.div_ceil(LANES) * LANES;
+    rows.grey.resize(3 * w, 0.0);
+    rows.gx.resize(padded, 0.0);
+    rows.gy.resize(padded, 0.0);
+    rows.gx[n..].fill(0.0);
+    rows.gy[n..].fill(0.0);
+    let ray = Ray { w, h, r_lo: r_lo as f32, n_steps };
+    for y in 0..h {
+        // Invariant: y < h, so the row exists in a valid view.
+        let Some(row) = image.row(y as u32) else { return };
+        let slot = &mut rows.grey[(y % 3) * w..(y % 3 + 1) * w];
+        for (g, &p) in slot.iter_mut().zip(row) {
+            *g = f32::from(p);
+        }
+        if y < 2 {
+            continue;
+        }
+        // Pixel row `y - 1` has both neighbours now.
+        let yc = y - 1;
+        let grey = &rows.grey;
+        let at = |r: usize| &grey[(r % 3) * w..(r % 3 + 1) * w];
+        sobel_row([at(yc - 1), at(yc), at(y)], &mut rows.gx[..n], &mut rows.gy[..n]);
+        for c in (0..padded).step_by(LANES) {
+            let load = |v: &[f32]| {
+                let mut lanes = [0.0f32; LANES];
+                lanes.copy_from_slice(&v[c..c + LANES]);
+                f32x8::new(lanes)
+            };
+            let (gx, gy) = (load(&rows.gx), load(&rows.gy));
             let mag_sq = gx * gx + gy * gy;
-            if mag_sq < min_mag_sq {
+            let mut edges = mag_sq.simd_ge(f32x8::splat(min_mag_sq)).to_bitmask();
+            if edges == 0 {
                 continue;
             }
-            let mag = (mag_sq as f32).sqrt();
-            let (nx, ny) = (gx as f32 / mag, gy as f32 / mag);
-            let weight = mag * 0.125;
-            let (xf, yf) = (x as f32, y as f32);
-            // Most edge pixels are farther than the largest radius from every border, and then
-            // every vote lands inside: one test here instead of four per vote (the compiler
-            // splits the loop on this loop-invariant flag).
-            let reach = r_lo as f32 + (n_steps - 1) as f32 + 1.0;
-            let interior =
-                xf >= reach && yf >= reach && xf + reach < wf - 1.0 && yf + reach < hf - 1.0;
+            // Lanes without an edge divide by zero here, and are not read.
+            let mag = mag_sq.sqrt();
+            let (nx, ny) = ((gx / mag).to_array(), (gy / mag).to_array());
+            let weight = (mag * f32x8::splat(0.125)).to_array();
+            while edges != 0 {
+                let lane = edges.trailing_zeros() as usize;
+                edges &= edges - 1;
+                let x = 1 + c + lane;
+                ray.vote(votes, [x, yc], [nx[lane], ny[lane]], weight[lane]);
+            }
+        }
+    }
+}
+
+/// The Sobel sums `gx`, `gy` of pixels `1 ..= w - 2` of the middle of three rows `[up, mid,
+/// down]`, over slices of equal length, which vectorise.
+fn sobel_row([up, mid, down]: [&[f32]; 3], gx: &mut [f32], gy: &mut [f32]) {
+    let n = gx.len();
+    let (ul, uc, ur) = (&up[..n], &up[1..n + 1], &up[2..n + 2]);
+    let (ml, mr) = (&mid[..n], &mid[2..n + 2]);
+    let (dl, dc, dr) = (&down[..n], &down[1..n + 1], &down[2..n + 2]);
+    for i in 0..n {
+        gx[i] = (ur[i] - ul[i]) + 2.0 * (mr[i] - ml[i]) + (dr[i] - dl[i]);
+        gy[i] = (dl[i] - ul[i]) + 2.0 * (dc[i] - uc[i]) + (dr[i] - ur[i]);
+    }
+}
+
+/// What the votes of every edge pixel share: the level's size and the radius steps.
+struct Ray {
+    w: usize,
+    h: usize,
+    r_lo: f32,
+    n_steps: usize,
+}
+
+impl Ray {
+    /// Adds `weight` at the points `r` along and against the unit direction `[nx, ny]` from
+    /// pixel `[x, y]`, for each radius step, rounded to the nearest pixel; points outside the
+    /// level are dropped.
+    #[inline]
+    fn vote(&self, votes: &mut [f32], [x, y]: [usize; 2], [nx, ny]: [f32; 2], weight: f32) {
+        let (w, n_steps) = (self.w, self.n_steps);
+        let (xf, yf) = (x as f32, y as f32);
+        let (wf, hf) = (w as f32, self.h as f32);
+        // Most edge pixels are farther than the largest radius from every border, and then
+        // every vote lands inside.
+        let reach = self.r_lo + (n_steps - 1) as f32 + 1.0;
+        let interior = xf >= reach && yf >= reach && xf + reach < wf - 1.0 && yf + reach < hf - 1.0;
+        if !interior {
             for step in 0..n_steps {
-                let r = r_lo as f32 + step as f32;
+                let r = self.r_lo + step as f32;
                 for sign in [-1.0f32, 1.0] {
                     // Rounding to the nearest pixel: on non-negative values truncation is
                     // `floor`, and unlike `f32::floor` it needs no libm call on baseline x86-64
                     // (no SSE4.1). Negative positions are outside the image either way.
                     let vx = xf + sign * r * nx + 0.5;
                     let vy = yf + sign * r * ny + 0.5;
-                    if interior || (vx >= 0.0 && vy >= 0.0 && vx < wf && vy < hf) {
+                    if vx >= 0.0 && vy >= 0.0 && vx < wf && vy < hf {
                         // Through `i32`: a float-to-unsigned conversion takes several
                         // instructions on x86-64 and a float-to-signed one a single
                         // instruction (plus its saturation check); the value is in range.
                         votes[vy as i32 as usize * w + vx as i32 as usize] += weight;
                     }
                 }
+            }
+            return;
+        }
+        // Eight radius steps at a time. `sign · r · n` is `±(r · n)` exactly and `x + (−a)` is
+        // `x − a`, so the positions are the scalar loop's to the bit; every one is inside the
+        // level, where the unsaturated truncation is the `as` conversion.
+        let (xs, ys, half) = (f32x8::splat(xf), f32x8::splat(yf), f32x8::splat(0.5));
+        let (nxs, nys) = (f32x8::splat(nx), f32x8::splat(ny));
+        let lane_steps = f32x8::new([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+        for s0 in (0..n_steps).step_by(LANES) {
+            let r = f32x8::splat(self.r_lo) + (f32x8::splat(s0 as f32) + lane_steps);
+            let (ax, ay) = (r * nxs, r * nys);
+            let xp = ((xs + ax) + half).fast_trunc_int().to_array();
+            let yp = ((ys + ay) + half).fast_trunc_int().to_array();
+            let xm = ((xs - ax) + half).fast_trunc_int().to_array();
+            let ym = ((ys - ay) + half).fast_trunc_int().to_array();
+            for k in 0..(n_steps - s0).min(LANES) {
+                votes[ym[k] as usize * w + xm[k] as usize] += weight;
+                votes[yp[k] as usize * w + xp[k] as usize] += weight;
             }
         }
     }
@@ -305,11 +431,19 @@ fn vote(image: &ImageView<'_>, [r_lo, r_hi]: [f64; 2], votes: &mut Vec<f32>) {
 /// 3 × 3 box sums of `src` into `dst` (zero on the one-pixel border), separably: each row's
 /// three-pixel sums once, then three of them per output pixel, added in the order the direct
 /// nine-term sum would add them, so the result is bit for bit the same.
+///
+/// Both buffers are sized, not cleared: every entry of `dst` is written (the border zeroed
+/// explicitly) and every entry of `rows` read is written first, which spares two passes over
+/// level-sized buffers on every call.
 fn box3(src: &[f32], w: usize, h: usize, rows: &mut Vec<f32>, dst: &mut Vec<f32>) {
-    dst.clear();
     dst.resize(w * h, 0.0);
-    rows.clear();
     rows.resize(w * h, 0.0);
+    if w < 3 || h < 3 {
+        dst.fill(0.0);
+        return;
+    }
+    dst[..w].fill(0.0);
+    dst[(h - 1) * w..].fill(0.0);
     for (row_sums, row) in rows.chunks_exact_mut(w).zip(src.chunks_exact(w)) {
         // Equal-length slices let the compiler drop the bounds checks and vectorise.
         let (left, mid, right) = (&row[..w - 2], &row[1..w - 1], &row[2..]);
@@ -321,22 +455,48 @@ fn box3(src: &[f32], w: usize, h: usize, rows: &mut Vec<f32>, dst: &mut Vec<f32>
         let (above, here, below) =
             (&rows[(y - 1) * w..y * w], &rows[y * w..(y + 1) * w], &rows[(y + 1) * w..(y + 2) * w]);
         let out = &mut dst[y * w..(y + 1) * w];
+        out[0] = 0.0;
+        out[w - 1] = 0.0;
         for x in 1..w - 1 {
             out[x] = above[x] + here[x] + below[x];
         }
     }
 }
 
-/// Whether `(x, y)` holds the largest value within `window` pixels; ties go to the first in
-/// row-major order so that a plateau yields one peak.
-fn is_window_max(v: &[f32], w: usize, h: usize, x: usize, y: usize, window: usize) -> bool {
-    // Most pixels above the threshold lie on the slope of a peak, with a larger neighbour: the
-    // 3 × 3 neighbourhood settles them before the whole window is read. The same test, on a
-    // subset first, so the answer is unchanged.
-    within_window_max(v, w, h, x, y, 1) && within_window_max(v, w, h, x, y, window)
+/// Pixels whose 3 × 3 test [`local_maxima`] runs at once, one per lane of an `f32x8`.
+const LANES: usize = 8;
+
+/// Bit `i` set when pixel `x + i` of the middle row of `rows` (the rows above, at and below it)
+/// is at least `threshold` and the largest of its 3 × 3 neighbourhood, ties going to the first
+/// in row-major order: [`within_window_max`] over a window of 1 for the [`LANES`] pixels from
+/// `x`, which must have a left and a right neighbour in the row.
+///
+/// Most pixels above the threshold lie on the slope of a peak, with a larger neighbour; this
+/// settles them eight at a time before the whole peak window is read. The comparisons are the
+/// scalar test's (an earlier neighbour beats the centre when it is greater or equal, a later one
+/// when it is greater; the threshold fails on `v < threshold`), so the pixels kept are the same.
+fn local_maxima(rows: [&[f32]; 3], x: usize, threshold: f32) -> u32 {
+    let at = |row: &[f32], from: usize| {
+        let mut lanes = [0.0f32; LANES];
+        lanes.copy_from_slice(&row[from..from + LANES]);
+        f32x8::new(lanes)
+    };
+    let [above, here, below] = rows;
+    let v = at(here, x);
+    let earlier = at(above, x - 1).simd_ge(v)
+        | at(above, x).simd_ge(v)
+        | at(above, x + 1).simd_ge(v)
+        | at(here, x - 1).simd_ge(v);
+    let later = at(here, x + 1).simd_gt(v)
+        | at(below, x - 1).simd_gt(v)
+        | at(below, x).simd_gt(v)
+        | at(below, x + 1).simd_gt(v);
+    let beaten = v.simd_lt(f32x8::splat(threshold)) | earlier | later;
+    !beaten.to_bitmask() & ((1 << LANES) - 1)
 }
 
-/// [`is_window_max`] over one window size.
+/// Whether `(x, y)` holds the largest value within `window` pixels; ties go to the first in
+/// row-major order so that a plateau yields one peak.
 fn within_window_max(v: &[f32], w: usize, h: usize, x: usize, y: usize, window: usize) -> bool {
     let center = v[y * w + x];
     let (y0, y1) = (y.saturating_sub(window), (y + window).min(h - 1));

@@ -66,8 +66,9 @@ proptest! {
     }
 }
 
-/// Every vote with its own bounds check, as `vote` did before interior pixels skipped them: the
-/// reference the shortcut must match to the bit.
+/// Every pixel's Sobel gradient and every vote with its own bounds check, one at a time, as
+/// `vote` did before interior pixels skipped the checks and vectors took over: the reference the
+/// vote must match to the bit.
 fn vote_checked(image: &crate::image::ImageView<'_>, [r_lo, r_hi]: [f64; 2]) -> Vec<f32> {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let mut votes = vec![0.0f32; w * h];
@@ -104,43 +105,181 @@ fn vote_checked(image: &crate::image::ImageView<'_>, [r_lo, r_hi]: [f64; 2]) -> 
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// Rings anywhere, cut by the borders or not, on noise: the votes are the checked
-    /// reference's to the bit, interior pixels (no per-vote check) and border pixels alike.
+    /// Rings anywhere, cut by the borders or not, on noise, at widths that end rows in every
+    /// phase of the vector lanes and with up to three vectors of radius steps: the votes are
+    /// the one-pixel-at-a-time checked reference's to the bit, interior pixels (vector
+    /// positions, no per-vote check) and border pixels alike.
     #[test]
-    fn interior_votes_skip_their_checks_and_change_nothing(
+    fn vector_votes_match_the_checked_scalar_votes(
         seed in any::<u64>(),
+        w in 3usize..90,
         r_lo in 2.0f64..9.0,
-        span in 0.0f64..6.0,
+        span in 0.0f64..20.0,
     ) {
-        let (w, h) = (67usize, 53usize);
-        let mut state = seed | 1;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        let centres: Vec<[f64; 3]> = (0..4)
-            .map(|_| [(next() % 80) as f64 - 6.0, (next() % 66) as f64 - 6.0, 3.0 + (next() % 9) as f64])
-            .collect();
-        let pixels: Vec<u8> = (0..w * h)
-            .map(|i| {
-                let (x, y) = ((i % w) as f64, (i / w) as f64);
-                let ring = centres.iter().any(|&[cx, cy, r]| ((x - cx).hypot(y - cy) - r).abs() < 1.5);
-                let noise = (next() % 24) as u8;
-                if ring { 30 + noise } else { 200 + noise }
-            })
-            .collect();
+        let h = 53usize;
+        let mut next = xorshift(seed);
+        let pixels = ring_image(w, h, 4, &mut next);
         let image = crate::image::ImageView::new(w as u32, h as u32, w, &pixels).unwrap();
         let range = [r_lo, r_lo + span];
-        let mut votes = Vec::new();
-        super::vote(&image, range, &mut votes);
+        let (mut votes, mut rows) = (Vec::new(), super::SobelRows::default());
+        // Twice with the same scratch: the second call must not see the first's rows.
+        super::vote(&image, range, &mut votes, &mut rows);
+        super::vote(&image, range, &mut votes, &mut rows);
         let want = vote_checked(&image, range);
         prop_assert_eq!(votes.len(), want.len());
         for (i, (a, b)) in votes.iter().zip(&want).enumerate() {
             prop_assert_eq!(a.to_bits(), b.to_bits(), "cell {}", i);
+        }
+    }
+}
+
+/// The peak search as it was before the 3 × 3 test ran in vector lanes, one pixel at a time:
+/// the reference [`super::propose`] must match exactly.
+fn propose_scalar(
+    image: &crate::image::ImageView<'_>,
+    level: u32,
+    radius_px: [f64; 2],
+) -> Vec<super::Candidate> {
+    use super::{Background, Candidate, MIN_CONTRAST_GREY, MIN_VOTE_FRACTION};
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let [r_lo, r_hi] = radius_px;
+    let (mut votes, mut rows, mut boxed, mut blocks) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    super::vote(image, radius_px, &mut votes, &mut super::SobelRows::default());
+    super::box3(&votes, w, h, &mut rows, &mut boxed);
+    let threshold = (MIN_VOTE_FRACTION * std::f64::consts::TAU * r_lo * MIN_CONTRAST_GREY) as f32;
+    let window = ((0.5 * r_lo).round() as usize).max(2);
+    let background = Background::new(&boxed, w, h, r_lo, &mut blocks);
+    let mut peaks = Vec::new();
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let v = boxed[y * w + x];
+            let is_max = super::within_window_max(&boxed, w, h, x, y, 1)
+                && super::within_window_max(&boxed, w, h, x, y, window);
+            if v < threshold || !is_max {
+                continue;
+            }
+            if v < super::MIN_VOTE_CONCENTRATION * background.level_at(&blocks, x, y) {
+                continue;
+            }
+            let scale = f64::from(1u32 << level);
+            peaks.push(Candidate {
+                center_img_px: super::to_level0(level, super::refine_peak(&boxed, w, x, y)),
+                radius_px: [r_lo * scale, r_hi * scale],
+                score: v / (std::f64::consts::TAU * r_lo) as f32,
+            });
+        }
+    }
+    peaks.sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
+    peaks.truncate(super::MAX_CANDIDATES);
+    peaks
+}
+
+/// A `w × h` image of dark rings (centre and radius from `next`) on a noisy light ground.
+fn ring_image(w: usize, h: usize, n_rings: usize, next: &mut impl FnMut() -> u64) -> Vec<u8> {
+    let centres: Vec<[f64; 3]> = (0..n_rings)
+        .map(|_| {
+            let x = (next() % (w as u64 + 12)) as f64 - 6.0;
+            let y = (next() % (h as u64 + 12)) as f64 - 6.0;
+            [x, y, 3.0 + (next() % 9) as f64]
+        })
+        .collect();
+    (0..w * h)
+        .map(|i| {
+            let (x, y) = ((i % w) as f64, (i / w) as f64);
+            let ring = centres.iter().any(|&[cx, cy, r]| ((x - cx).hypot(y - cy) - r).abs() < 1.5);
+            let noise = (next() % 24) as u8;
+            if ring { 30 + noise } else { 200 + noise }
+        })
+        .collect()
+}
+
+/// A xorshift generator seeded with `seed`.
+fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed | 1;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Values of a few levels only, so that ties are everywhere: the vector test keeps exactly
+    /// the pixels the scalar one does, over every chunk position of a row.
+    #[test]
+    fn the_vector_local_maxima_are_the_scalar_ones(
+        seed in any::<u64>(),
+        levels in 1u64..5,
+        threshold in 0.0f32..4.0,
+    ) {
+        let (w, h) = (29usize, 3usize);
+        let mut next = xorshift(seed);
+        let v: Vec<f32> = (0..w * h).map(|_| (next() % levels) as f32).collect();
+        let rows = [&v[..w], &v[w..2 * w], &v[2 * w..]];
+        for x in 1..w - super::LANES {
+            let bits = super::local_maxima(rows, x, threshold);
+            for i in 0..super::LANES {
+                let want = !v[w + x + i].lt(&threshold)
+                    && super::within_window_max(&v, w, h, x + i, 1, 1);
+                prop_assert_eq!(bits >> i & 1 == 1, want, "x {} lane {}", x, i);
+            }
+        }
+    }
+
+    /// Rings anywhere on noise, at several image widths (so that rows end in every phase of
+    /// the vector lanes): the proposals are the scalar search's, bit for bit.
+    #[test]
+    fn proposals_match_the_scalar_peak_search(
+        seed in any::<u64>(),
+        w in 20usize..90,
+        r_lo in 2.0f64..7.0,
+        span in 0.0f64..5.0,
+    ) {
+        let h = 61usize;
+        let mut next = xorshift(seed);
+        let pixels = ring_image(w, h, 6, &mut next);
+        let image = crate::image::ImageView::new(w as u32, h as u32, w, &pixels).unwrap();
+        let range = [r_lo, r_lo + span];
+        let (mut scratch, mut got) = (super::VoteScratch::default(), Vec::new());
+        super::propose(&image, 1, range, &mut scratch, &mut got);
+        let want = propose_scalar(&image, 1, range);
+        prop_assert_eq!(got.len(), want.len());
+        for (a, b) in got.iter().zip(&want) {
+            prop_assert_eq!(a.center_img_px.map(f64::to_bits), b.center_img_px.map(f64::to_bits));
+            prop_assert_eq!(a.radius_px.map(f64::to_bits), b.radius_px.map(f64::to_bits));
+            prop_assert_eq!(a.score.to_bits(), b.score.to_bits());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Box sums into scratch left dirty by a call of another size: the direct nine-term sums
+    /// (row by row, as the doc states), zero on the border, to the bit.
+    #[test]
+    fn box_sums_ignore_dirty_scratch(seed in any::<u64>(), w in 1usize..40, h in 1usize..30) {
+        let mut next = xorshift(seed);
+        let src: Vec<f32> = (0..w * h).map(|_| (next() % 1000) as f32 * 0.37).collect();
+        let (mut rows, mut dst) = (vec![f32::NAN; 977], vec![f32::NAN; 1201]);
+        super::box3(&src, w, h, &mut rows, &mut dst);
+        prop_assert_eq!(dst.len(), w * h);
+        for y in 0..h {
+            for x in 0..w {
+                let want = if x == 0 || y == 0 || x + 1 >= w || y + 1 >= h {
+                    0.0
+                } else {
+                    let s = |yy: usize| src[yy * w + x - 1] + src[yy * w + x] + src[yy * w + x + 1];
+                    s(y - 1) + s(y) + s(y + 1)
+                };
+                prop_assert_eq!(dst[y * w + x].to_bits(), want.to_bits(), "({}, {})", x, y);
+            }
         }
     }
 }
