@@ -19,7 +19,7 @@ use std::f64::consts::TAU;
 use crate::codebook::N_SECTORS;
 use crate::geometry::Ellipse;
 
-use super::ellipse_rays::scaled_point;
+use super::ellipse_rays::{axes, scaled_point_at};
 use super::model::{CodeHit, MarkerModel};
 use super::sampler::Sampler;
 
@@ -44,10 +44,12 @@ pub(crate) struct Decoded {
     pub(crate) margin: f32,
 }
 
-/// Scratch of the decoder: one value per angular sample.
+/// Scratch of the decoder: one value per angular sample, and the sine and cosine of each
+/// sample's parameter, worked out on the first call (they are the same for every marker).
 #[derive(Debug, Default)]
 pub(crate) struct DecodeBuffers {
     samples: Vec<f32>,
+    sin_cos: Vec<(f64, f64)>,
 }
 
 /// Reads the band of a marker whose outer edge is `outer` and centre `center` (fit frame).
@@ -62,12 +64,17 @@ pub(crate) fn decode(
 ) -> Option<Decoded> {
     let [b0, b1] = model.band;
     let radii = [b0 + 0.3 * (b1 - b0), 0.5 * (b0 + b1), b0 + 0.7 * (b1 - b0)];
+    if buf.sin_cos.len() != N_SAMPLES {
+        buf.sin_cos.clear();
+        buf.sin_cos
+            .extend((0..N_SAMPLES).map(|j| (TAU * (j as f64 + 0.5) / N_SAMPLES as f64).sin_cos()));
+    }
+    let axes = axes(outer);
     buf.samples.clear();
-    for j in 0..N_SAMPLES {
-        let t = TAU * (j as f64 + 0.5) / N_SAMPLES as f64;
+    for &(sin, cos) in &buf.sin_cos {
         let mut sum = 0.0;
         for &r in &radii {
-            sum += sampler.intensity(scaled_point(outer, center, r, t))?;
+            sum += sampler.intensity(scaled_point_at(outer, axes, center, r, (sin, cos)))?;
         }
         // Flip light-on-dark markers so that ink is always the low value.
         buf.samples.push(polarity * sum / radii.len() as f32);

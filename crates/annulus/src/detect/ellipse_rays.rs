@@ -22,10 +22,16 @@ pub(crate) fn radius_along(e: &Ellipse, dir: [f64; 2]) -> f64 {
     1.0 / (along_u * along_u + along_v * along_v).sqrt()
 }
 
-/// The point at parameter `t` of the ellipse scaled by `scale` about `center`.
-pub(crate) fn scaled_point(e: &Ellipse, center: [f64; 2], scale: f64, t: f64) -> [f64; 2] {
-    let (u, v) = axes(e);
-    let (s, c) = t.sin_cos();
+/// The point at the parameter `t` with `(sin t, cos t)` given of the ellipse scaled by `scale`
+/// about `center`, with `(u, v)` its [`axes`]: callers that visit many points of one ellipse
+/// work out the axes once, and a fixed set of parameters' sines and cosines once.
+pub(crate) fn scaled_point_at(
+    e: &Ellipse,
+    (u, v): ([f64; 2], [f64; 2]),
+    center: [f64; 2],
+    scale: f64,
+    (s, c): (f64, f64),
+) -> [f64; 2] {
     let (a, b) = (scale * e.semi_major_px * c, scale * e.semi_minor_px * s);
     [center[0] + a * u[0] + b * v[0], center[1] + a * u[1] + b * v[1]]
 }

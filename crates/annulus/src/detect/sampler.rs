@@ -283,17 +283,7 @@ pub(crate) fn edge_centroid(values: &[f32], sign: f32, target: f64) -> Option<(f
     if max.is_nan() || max <= 0.0 {
         return None;
     }
-    let mut best: Option<(usize, f64)> = None;
-    for j in 1..n - 1 {
-        let v = sign * values[j];
-        if v >= 0.5 * max && v >= sign * values[j - 1] && v > sign * values[j + 1] {
-            let d = (j as f64 - target).abs();
-            if best.is_none_or(|(_, bd)| d < bd) {
-                best = Some((j, d));
-            }
-        }
-    }
-    let (peak_j, _) = best?;
+    let peak_j = nearest_peak(values, sign, 0.5 * max, target)?;
     let peak = sign * values[peak_j];
     let floor = CENTROID_FLOOR * peak;
     let mut j = peak_j;
@@ -308,4 +298,115 @@ pub(crate) fn edge_centroid(values: &[f32], sign: f32, target: f64) -> Option<(f
         j += 1;
     }
     (sum_w > 0.0).then(|| (sum_wj / sum_w, peak))
+}
+
+/// Largest `|target|` for which [`nearest_peak`] walks outwards from the target: below it the
+/// distances `|j − target|` of distinct indices on one side of the target are distinct, so the
+/// walk visits indices in the order of the full scan's comparison. Search windows are far
+/// shorter; the bound only keeps absurd targets on the full scan.
+const MAX_WALK_TARGET: f64 = 1e9;
+
+/// The local maximum of `sign · values` (at least its left neighbour, above its right one) of at
+/// least `floor` nearest to index `target`, the lower index on a tie, among `1..n − 1`.
+///
+/// The indices are visited in order of their distance from the target, two fronts moving out
+/// from it, so the search stops at the first local maximum it meets: usually within a sample
+/// or two, where a scan of the whole window would test every sample. The result is the full
+/// scan's ([`nearest_peak_scan`]), as a test checks.
+fn nearest_peak(values: &[f32], sign: f32, floor: f32, target: f64) -> Option<usize> {
+    let n = values.len();
+    if n < 3 {
+        return None;
+    }
+    // A NaN or infinite target, or one too far out, takes the full scan.
+    if target.is_nan() || target.abs() >= MAX_WALK_TARGET {
+        return nearest_peak_scan(values, sign, floor, target);
+    }
+    let is_peak = |j: usize| {
+        let v = sign * values[j];
+        v >= floor && v >= sign * values[j - 1] && v > sign * values[j + 1]
+    };
+    let dist = |j: usize| (j as f64 - target).abs();
+    // The lower front starts at the last index at or below the target, the upper one after it;
+    // either may start outside `1..n − 1`, and then only the other moves.
+    let split = target.clamp(0.0, (n - 1) as f64) as usize;
+    let mut lo = split.min(n - 2);
+    let mut hi = lo + 1;
+    loop {
+        let lo_ok = lo >= 1;
+        let hi_ok = hi <= n - 2;
+        match (lo_ok, hi_ok) {
+            (false, false) => return None,
+            (true, true) if dist(lo) <= dist(hi) => {
+                if is_peak(lo) {
+                    return Some(lo);
+                }
+                lo -= 1;
+            }
+            (true, false) => {
+                if is_peak(lo) {
+                    return Some(lo);
+                }
+                lo -= 1;
+            }
+            _ => {
+                if is_peak(hi) {
+                    return Some(hi);
+                }
+                hi += 1;
+            }
+        }
+    }
+}
+
+/// [`nearest_peak`] by testing every index: the reference, and the path for targets too far
+/// out for the walk.
+fn nearest_peak_scan(values: &[f32], sign: f32, floor: f32, target: f64) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for j in 1..values.len().saturating_sub(1) {
+        let v = sign * values[j];
+        if v >= floor && v >= sign * values[j - 1] && v > sign * values[j + 1] {
+            let d = (j as f64 - target).abs();
+            if best.is_none_or(|(_, bd)| d < bd) {
+                best = Some((j, d));
+            }
+        }
+    }
+    best.map(|(j, _)| j)
+}
+
+#[cfg(test)]
+mod centroid_tests {
+    use proptest::prelude::*;
+
+    use super::{nearest_peak, nearest_peak_scan};
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2048,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(7),
+            ..ProptestConfig::default()
+        })]
+
+        /// The outward walk finds the peak the full scan finds, ties and plateaus included
+        /// (values on a coarse grid make both common), for targets inside, at and beyond the
+        /// window and for non-finite ones.
+        #[test]
+        fn the_walk_finds_the_peak_the_scan_finds(
+            values in prop::collection::vec((-4i8..=4).prop_map(|v| f32::from(v) * 0.5), 0..48),
+            sign in prop::sample::select(vec![1.0f32, -1.0, 0.7]),
+            floor in -1.0f32..2.0,
+            target in prop_oneof![
+                -3.0f64..52.0,
+                (0u32..50).prop_map(|j| f64::from(j) + 0.5),
+                (0u32..50).prop_map(f64::from),
+                prop::sample::select(vec![f64::NAN, f64::INFINITY, -1e12, 1e12]),
+            ],
+        ) {
+            prop_assert_eq!(
+                nearest_peak(&values, sign, floor, target),
+                nearest_peak_scan(&values, sign, floor, target)
+            );
+        }
+    }
 }

@@ -440,3 +440,36 @@ fn stopping_ransac_early_finds_the_ellipse_every_sample_finds() {
     let (center, _) = ellipse_error(&a.ellipse, &truth);
     assert!(center < 0.02, "centre {center} px from the truth");
 }
+
+proptest! {
+    #![proptest_config(seeded(128))]
+
+    /// The scatter blocks summed as moments are the sums of the monomials' outer products, to
+    /// rounding, with and without weights (zero weights skip their point, which may then be
+    /// anything).
+    #[test]
+    fn moment_scatter_equals_the_outer_products(
+        points in prop::collection::vec((-500.0f64..500.0, -500.0f64..500.0), 5..40),
+        weights in prop::collection::vec(prop_oneof![Just(0.0f64), 0.0f64..2.0], 40),
+        weighted in any::<bool>(),
+    ) {
+        let points: Vec<[f64; 2]> = points.into_iter().map(|(x, y)| [x, y]).collect();
+        let weights = weighted.then(|| &weights[..points.len()]);
+        let Some(norm) = Normalizer::new(&points, weights, 5) else { return Ok(()) };
+        let (s1, s2, s3) = ellipse::scatter_blocks(&points, weights, &norm);
+        let (mut r1, mut r2, mut r3) = (Matrix3::zeros(), Matrix3::zeros(), Matrix3::zeros());
+        for (i, &p) in points.iter().enumerate() {
+            let w = weights.map_or(1.0, |w| w[i]);
+            let [x, y] = norm.apply(p);
+            let quad = Vector3::new(x * x, x * y, y * y);
+            let lin = Vector3::new(x, y, 1.0);
+            r1 += quad * quad.transpose() * w;
+            r2 += quad * lin.transpose() * w;
+            r3 += lin * lin.transpose() * w;
+        }
+        for (got, want) in [(s1, r1), (s2, r2), (s3, r3)] {
+            let scale = want.norm().max(1.0);
+            prop_assert!((got - want).norm() <= 1e-12 * scale, "{got} vs {want}");
+        }
+    }
+}
