@@ -109,7 +109,8 @@ fn pixels_of(
         for (k, &v) in run.iter().enumerate() {
             let col = first + k;
             let off = [origin_offset[0] + col as f64, origin_offset[1] + row as f64];
-            let off_bound = [origin_offset[0].abs() + col as f64, origin_offset[1].abs() + row as f64];
+            let off_bound =
+                [origin_offset[0].abs() + col as f64, origin_offset[1].abs() + row as f64];
             reference.push((row * N + col, off, v, (col + row) % 2 == 0, off_bound));
         }
     }
