@@ -42,7 +42,7 @@ use std::f64::consts::TAU;
 use crate::fit::{EllipseFit, FitScratch, RobustEllipseParams, fit_ellipse_robust};
 use crate::geometry::Ellipse;
 
-use super::ellipse_rays::{radius_along, unit};
+use super::ellipse_rays::{Phase, TABLED_HALF, TABLED_WHOLE, axes, fan, radius_along};
 use super::model::MarkerModel;
 use super::output::Rejection;
 use super::sampler::{Sampler, edge_centroid};
@@ -92,6 +92,16 @@ const INNER_RAYS: [usize; 2] = [24, 64];
 /// fraction of the step, and the inner ring needs less than the outer one (see
 /// [`INNER_RAYS`]).
 const INNER_STEP_PX: f64 = 0.5;
+
+// Every fan the fits cast is in the ray table ([`super::ellipse_rays::fan`]).
+const _: () = {
+    let (lo, hi) = (*TABLED_HALF.start(), *TABLED_HALF.end());
+    assert!(N_COARSE_RAYS == TABLED_WHOLE && N_CONTRAST_RAYS == TABLED_WHOLE);
+    assert!(FINE_RAYS[0] >= lo && FINE_RAYS[1] <= hi && INNER_RAYS[0] >= lo && INNER_RAYS[1] <= hi);
+};
+
+/// Rays of the contrast measurement, paper and ink sampled once on each.
+const N_CONTRAST_RAYS: usize = 32;
 
 /// Fraction of rays that must yield an edge point for a fit to be attempted.
 const MIN_RAY_FRACTION: f64 = 0.5;
@@ -242,8 +252,9 @@ fn coarse_outer(
     buf.mean.clear();
     buf.mean.resize(n, 0.0);
     let mut n_valid = 0usize;
+    let rays = fan(N_COARSE_RAYS, Phase::Whole);
     for k in 0..N_COARSE_RAYS {
-        let dir = unit(TAU * k as f64 / N_COARSE_RAYS as f64);
+        let dir = rays.dir(k);
         if sampler.ray_derivatives(center, dir, s_first, COARSE_STEP_PX, n, &mut buf.profile) {
             n_valid += 1;
             for (m, &d) in buf.mean.iter_mut().zip(&buf.profile) {
@@ -285,8 +296,9 @@ fn coarse_points(
 ) -> Result<EllipseFit, Rejection> {
     let s0 = 0.75 * r0;
     let n = ((1.35 - 0.75) * r0 / COARSE_STEP_PX).ceil() as usize + 1;
+    let rays = fan(N_COARSE_RAYS, Phase::Whole);
     collect_rays(N_COARSE_RAYS, buf, |k, buf| {
-        let dir = unit(TAU * k as f64 / N_COARSE_RAYS as f64);
+        let dir = rays.dir(k);
         if !sampler.ray_derivatives(center, dir, s0, COARSE_STEP_PX, n, &mut buf.profile) {
             return None;
         }
@@ -312,9 +324,10 @@ fn refine_outer(
         * ((0.25 * TAU * ellipse.semi_major_px).round() as usize)
             .clamp(FINE_RAYS[0] / 2, FINE_RAYS[1] / 2);
     let center = ellipse.center_px;
+    let (rays, ellipse_axes) = (fan(n_rays, Phase::Half), axes(ellipse));
     collect_rays(n_rays, buf, |k, buf| {
-        let dir = unit(TAU * (k as f64 + 0.5) / n_rays as f64);
-        let s = radius_along(ellipse, dir);
+        let dir = rays.dir(k);
+        let s = radius_along(ellipse, ellipse_axes, dir);
         edge_near(sampler, center, dir, [s, FINE_STEP_PX], window, polarity, buf)
     })?;
     let n_points = buf.points.len();
@@ -363,9 +376,10 @@ fn fit_inner(
         * ((0.25 * TAU * fraction * outer.semi_major_px).round() as usize)
             .clamp(INNER_RAYS[0] / 2, INNER_RAYS[1] / 2);
     let center = outer.center_px;
+    let (rays, outer_axes) = (fan(n_rays, Phase::Half), axes(outer));
     collect_rays(n_rays, buf, |k, buf| {
-        let dir = unit(TAU * (k as f64 + 0.5) / n_rays as f64);
-        let s = fraction * radius_along(outer, dir);
+        let dir = rays.dir(k);
+        let s = fraction * radius_along(outer, outer_axes, dir);
         // Going outwards the centre disc is paper and the ring ink: the opposite sign.
         edge_near(sampler, center, dir, [s, INNER_STEP_PX], window, -polarity, buf)
     })
@@ -399,13 +413,14 @@ fn ring_contrast(
     outer: &Ellipse,
     polarity: f32,
 ) -> Result<f32, Rejection> {
-    const N: usize = 32;
+    const N: usize = N_CONTRAST_RAYS;
     let ring_mid = 0.5 * (1.0 + model.ring_inner);
     let (mut paper, mut ink, mut n) = (0.0f32, 0.0f32, 0usize);
     let (mut paper_sq, mut ink_sq) = (0.0f32, 0.0f32);
+    let (rays, outer_axes) = (fan(N, Phase::Whole), axes(outer));
     for k in 0..N {
-        let dir = unit(TAU * k as f64 / N as f64);
-        let s = radius_along(outer, dir);
+        let dir = rays.dir(k);
+        let s = radius_along(outer, outer_axes, dir);
         let at = |f: f64| {
             let p = [outer.center_px[0] + f * s * dir[0], outer.center_px[1] + f * s * dir[1]];
             sampler.intensity(p)
