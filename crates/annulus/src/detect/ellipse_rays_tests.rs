@@ -1,3 +1,6 @@
+//! The ray table against the per-ray directions it replaced, to the bit, for every fan the edge
+//! fits cast; counts outside it, and the distance to an ellipse along its axes.
+
 use super::*;
 
 /// Every fan the edge fits cast is served from the table, and its directions are, bit for bit,
