@@ -413,12 +413,11 @@ fn ring_contrast(
     outer: &Ellipse,
     polarity: f32,
 ) -> Result<f32, Rejection> {
-    const N: usize = N_CONTRAST_RAYS;
     let ring_mid = 0.5 * (1.0 + model.ring_inner);
     let (mut paper, mut ink, mut n) = (0.0f32, 0.0f32, 0usize);
     let (mut paper_sq, mut ink_sq) = (0.0f32, 0.0f32);
-    let (rays, outer_axes) = (fan(N, Phase::Whole), axes(outer));
-    for k in 0..N {
+    let (rays, outer_axes) = (fan(N_CONTRAST_RAYS, Phase::Whole), axes(outer));
+    for k in 0..N_CONTRAST_RAYS {
         let dir = rays.dir(k);
         let s = radius_along(outer, outer_axes, dir);
         let at = |f: f64| {
@@ -433,7 +432,7 @@ fn ring_contrast(
             n += 1;
         }
     }
-    if n < N / 2 {
+    if n < N_CONTRAST_RAYS / 2 {
         return Err(Rejection::NoEdge);
     }
     let (paper, ink) = (paper / n as f32, ink / n as f32);

@@ -419,11 +419,10 @@ fn levenberg_marquardt(
 }
 
 /// Patch sides on which `rustfft` is fastest for their size, in increasing order: products of
-/// twos and threes, which it transforms with single SIMD butterflies, and 80. Timed as batches
-/// of whole rows of an `n × n` grid on this project's 2-core x86-64 machines (AVX2), a 60-point
-/// transform, a five-point pass and a twelve-point one, cost 1.6 times a 64-point one and 1.7
-/// times a 54-point one, and a 56-point transform 1.4 times a 64-point one; 80 points cost two
-/// thirds of 96.
+/// twos and threes, which it transforms with single SIMD butterflies, and 80. A 60-point
+/// transform takes a five-point and a twelve-point pass and costs 1.7 times a 64-point one,
+/// a 56-point one 1.3 times, and 96 points cost 1.7 times 80 (`cargo bench -p annulus-benches
+/// --bench fft_sides`, a row pass of an `n × n` grid, on this project's 2-core x86-64 machines).
 const FAST_SIDES: [usize; 16] = [8, 12, 16, 24, 32, 36, 48, 54, 64, 72, 80, 96, 108, 128, 144, 192];
 
 /// The transform size used for a patch of at least `n` pixels: the smallest of [`FAST_SIDES`]
