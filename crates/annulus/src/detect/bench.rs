@@ -178,7 +178,13 @@ impl StagedRun {
     ) -> Option<Stage> {
         let stage = self.next?;
         let frames = Frames::new(detector.config.camera);
-        let sampler = Sampler::new(*image, frames);
+        // As in `detect_with`: the gradient is computed with the proposals (and counted in
+        // their time), and the later stages sample it, moved out of the workspace meanwhile.
+        let mut gradient = std::mem::take(&mut ws.gradient);
+        if stage == Stage::Proposals {
+            gradient.compute(image);
+        }
+        let sampler = Sampler::with_gradient(*image, frames, &gradient);
         let det = &mut self.det;
         match stage {
             Stage::Proposals => {
@@ -193,6 +199,7 @@ impl StagedRun {
             }
             Stage::Refine => detector.refine(ws, &sampler, &frames, self.global, det),
         }
+        ws.gradient = gradient;
         self.next = stage.next();
         Some(stage)
     }
