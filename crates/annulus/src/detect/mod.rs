@@ -44,6 +44,7 @@ mod marker_fit;
 mod marker_render;
 mod model;
 mod output;
+mod paper_ring;
 mod proposals;
 mod pyramid;
 mod raster;

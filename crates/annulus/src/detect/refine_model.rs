@@ -21,7 +21,11 @@
 //! parameters: `c` (2), `L` (4), `Σ` (3), `P`, `K`, `γ` (2). The perspective `v` comes from
 //! the start's homography and stays fixed; so does the region fitted, the pixels within
 //! [`fit_region_radii`] outer radii of the start's centre on the board: the blurred rings and
-//! a margin of paper as wide as the blur the patch allows for. Every derivative is exact
+//! a margin of paper as wide as the reach of the blur the marker is expected to have (the
+//! start's). The paper beyond it, out to the reach of the widest blur the patch allows for,
+//! still pins `P` and `γ`; it sees no ink, so it is kept as a few sums
+//! ([`super::paper_ring`]) rather than in the transform's patch, which then only has to hold
+//! the region. Every derivative is exact
 //! and comes from the same transforms: the derivatives with respect to `Σ` are the spectrum
 //! times `−2π² fᵢfⱼ`; moving `c` translates the blurred image, so its derivative is the image
 //! gradient (spectrum times `2πi f`); and changing `L` by `dL` warps the pattern by
@@ -57,9 +61,10 @@ use super::fft::Fft2;
 use super::fit_pixels::{
     FitPixels, KernelScratch, N_PARAMS, PADDED, Shared, accumulate, warp_terms,
 };
-use super::fit_region::{fit_region_radii, region_box};
+use super::fit_region::{Gathered, Layout, fit_region_radii, gather};
 use super::gram::gram_upper;
 use super::marker_render::{MarkerPose, PatchFrame, Pattern, image_near, inverse2};
+use super::paper_ring::PaperRing;
 use super::raster::rasterise;
 use super::sampler::Sampler;
 
@@ -144,6 +149,8 @@ pub(crate) struct RefineBuffers {
     /// parts.
     images: [Vec<Complex32>; 3],
     pixels: FitPixels,
+    /// The paper beyond the region, out to where a blur of the patch's allowance reaches.
+    ring: PaperRing,
     kernel: KernelScratch,
     filter: BlurFilter,
     /// The Jacobian rows of the pixels that make up `JᵀJ`, in single precision.
@@ -261,7 +268,8 @@ pub(crate) fn refine(
 }
 
 /// Sizes and places the patch around the marker and gathers the pixels to fit: those within
-/// [`fit_region_radii`] outer radii of the centre on the board.
+/// [`fit_region_radii`] outer radii of the centre on the board for the expected blur
+/// (`max_sigma / BLUR_HEADROOM`), and the paper ring beyond them for `max_sigma`.
 fn prepare(
     sampler: &Sampler<'_>,
     pattern: Pattern,
@@ -272,10 +280,11 @@ fn prepare(
 ) -> Option<Setup> {
     let frames = sampler.frames();
     let center_img = frames.to_image(start.center);
-    // The transform wraps around: a fitted pixel on one side of the region must be farther
-    // than the kernel's reach from the marker's far edge's periodic copy.
-    // It must also hold the region, centred, with a pixel to spare on each side.
-    let region_radii = fit_region_radii(pattern, start, max_sigma);
+    // The region holds the reach of the blur expected, the start's; the paper ring the reach
+    // of the widest the patch allows. The transform wraps around: a fitted pixel on one side
+    // of the region must be farther than the kernel's reach from the marker's far edge's
+    // periodic copy. It must also hold the region, centred, with a pixel to spare on each side.
+    let region_radii = fit_region_radii(pattern, start, max_sigma / BLUR_HEADROOM);
     let region_px = region_radii * radius_px;
     let wrap = region_px + radius_px + 1.0 + KERNEL_REACH_SIGMAS * max_sigma;
     let needed = wrap.max(2.0 * region_px + 4.0);
@@ -298,44 +307,14 @@ fn prepare(
     let jf_inv = inverse2(jf)?;
     let inv_l = start.inverse_linear()?;
     let region_mm = region_radii * pattern.radius;
-    let region_sq = region_mm * region_mm;
-
-    let origin_offset = [origin[0] as f64 - center_img[0], origin[1] as f64 - center_img[1]];
-    buf.pixels.clear(n, origin_offset);
-    let mut rows = n..0;
-    let mut n_region = 0usize;
-    let [box_cols, box_rows] = region_box(start, jf_inv, region_mm, center_img, origin, n);
-    let in_region = |i: usize, j: usize| {
-        let pos = [(origin[0] + i as i64) as f64, (origin[1] + j as i64) as f64];
-        let q = start.board_offset(frame.fit_point(pos), &inv_l);
-        q.is_some_and(|q| q[0] * q[0] + q[1] * q[1] <= region_sq)
-    };
-    for j in box_rows {
-        // The region is the image of a disc on the board, which is convex (an ellipse, or the
-        // focus's side of a hyperbola under extreme perspective), so its cells on a row form
-        // one run: its two ends are found from the box's sides, and the cells between them
-        // are not tested one by one (`region_tests.rs` checks the one run under perspective
-        // and lens distortion).
-        let Some(first) = box_cols.clone().find(|&i| in_region(i, j)) else { continue };
-        let last = (first..box_cols.end).rev().find(|&i| in_region(i, j)).unwrap_or(first);
-        n_region += last + 1 - first;
-        // The run's cells inside the image: a run the border cuts is still one run.
-        let y = origin[1] + j as i64;
-        let inside = |&i: &usize| sampler.pixel(origin[0] + i as i64, y).is_some();
-        let Some(lo) = (first..=last).find(inside) else { continue };
-        let hi = (lo..=last).rev().find(inside).unwrap_or(lo);
-        let x_lo = origin[0] + lo as i64;
-        let value = |k: usize| sampler.pixel(x_lo + k as i64, y).unwrap_or(0.0);
-        buf.pixels.push_run(j, lo, hi + 1 - lo, value);
-        rows = rows.start.min(j)..rows.end.max(j + 1);
-    }
-    // The region must lie inside the patch, and mostly inside the image for the fit to mean
-    // anything.
-    let inside_patch = rows.start > 0 && rows.end < n;
-    if !inside_patch || (buf.pixels.len() as f64) < MIN_REGION_FRACTION * n_region as f64 {
+    let ring_mm = fit_region_radii(pattern, start, max_sigma) * pattern.radius;
+    let layout = Layout { start, frame: &frame, inv_l, jf_inv, center_img, origin, n, radius_px };
+    let Gathered { rows, n_region } =
+        gather(sampler, &layout, [region_mm, ring_mm], &mut buf.pixels, &mut buf.ring)?;
+    // The region must lie mostly inside the image for the fit to mean anything.
+    if rows.is_empty() || (buf.pixels.len() as f64) < MIN_REGION_FRACTION * n_region as f64 {
         return None;
     }
-    buf.pixels.finish();
     // Sized, not cleared: `rasterise` zeroes the spectrum's grid and `render` writes every
     // entry of the images before anything reads them.
     for v in buf.images.iter_mut().chain([&mut buf.spectrum]) {
@@ -518,7 +497,8 @@ fn photometric_start(buf: &RefineBuffers) -> Option<[f64; 2]> {
 ///
 /// `Jᵀr` and the cost decide where the fit ends and use every pixel. `JᵀJ` only steers the
 /// steps: it is summed over half the pixels (a checkerboard, doubled), which halves the dominant
-/// cost of an evaluation and leaves the minimum where it is.
+/// cost of an evaluation and leaves the minimum where it is. The paper ring's terms are added
+/// whole, from its sums.
 fn evaluate(
     setup: &Setup,
     s: &State,
@@ -553,5 +533,9 @@ fn evaluate(
             jtj[(b, a)] = v;
         }
     }
-    sums.cost.is_finite().then_some(sums.cost)
+    let ring = buf.ring.terms(s.paper, s.slope);
+    *jtj += ring.jtj;
+    *jtr += ring.jtr;
+    let cost = sums.cost + ring.cost;
+    cost.is_finite().then_some(cost)
 }

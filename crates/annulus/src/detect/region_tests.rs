@@ -5,11 +5,15 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
-use super::fit_region::{fit_region_radii, region_box};
+use super::fit_pixels::FitPixels;
+use super::fit_region::{Layout, fit_region_radii, gather, region_box, run_ends};
 use super::marker_render::{MarkerPose, PatchFrame, Pattern, inverse2};
 use super::model::MarkerModel;
+use super::paper_ring::PaperRing;
 use super::sampler::Frames;
+use super::sampler::Sampler;
 use crate::board::Board;
+use crate::image::ImageView;
 
 fn pattern() -> Pattern {
     Pattern::new(&MarkerModel::new(&Board::builtin()), Some(0b1011_0010_1100_0101))
@@ -107,7 +111,7 @@ proptest! {
 proptest! {
     #![proptest_config(Config { cases: 128, rng_seed: RngSeed::Fixed(0x0E61_0002), ..Config::default() })]
 
-    /// `refine_model::prepare` tests only the two ends of each row's run of region cells and
+    /// `fit_region::gather` tests only the two ends of each row's run of region cells and
     /// takes every cell between them: the region (the image of a disc on the board) must be
     /// convex, so that its cells on a row are one run, under perspective and lens distortion.
     #[test]
@@ -148,5 +152,99 @@ proptest! {
             n_region += inside.len();
         }
         prop_assert!(n_region > 20, "the region has {} cells", n_region);
+    }
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 512, rng_seed: RngSeed::Fixed(0x0E61_0003), ..Config::default() })]
+
+    /// Walking from guessed ends finds the ends a scan from each side finds, wherever the
+    /// guesses are, for a run anywhere in the range or no run at all.
+    #[test]
+    fn a_run_s_ends_are_found_from_any_guess(
+        start in -20i64..20,
+        len in 0i64..40,
+        run in (0i64..60, 0i64..30),
+        empty in any::<bool>(),
+        guess in [-30i64..90, -30i64..90],
+    ) {
+        let range = start..start + len;
+        let (run_first, run_len) = (start + run.0, run.1);
+        let inside = |x: i64| !empty && x >= run_first && x < run_first + run_len;
+        let scan_first = range.clone().find(|&x| inside(x));
+        let scan_last = range.clone().rev().find(|&x| inside(x));
+        let want = scan_first.zip(scan_last);
+        prop_assert_eq!(run_ends(range, guess, inside), want);
+    }
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 48, rng_seed: RngSeed::Fixed(0x0E61_0004), ..Config::default() })]
+
+    /// Every pixel within the region's radius on the board and inside the image is fitted
+    /// once, and every one between it and the ring's radius is in the paper ring once, with
+    /// its grey value: checked against a test of every pixel of a wide box, near the image's
+    /// border too.
+    #[test]
+    fn the_region_and_the_paper_ring_share_out_the_pixels(
+        px_per_mm in 1.0f64..4.0,
+        squash in 0.4f64..1.0,
+        roll in -3.2f64..3.2,
+        vx in -0.02f64..0.02,
+        vy in -0.02f64..0.02,
+        at in [20.0f64..140.0, 20.0f64..100.0],
+    ) {
+        let (width, height) = (160usize, 120usize);
+        let grey: Vec<u8> = (0..width * height).map(|k| (k * 37 % 251) as u8).collect();
+        let image = ImageView::packed(width as u32, height as u32, &grey).unwrap();
+        let sampler = Sampler::new(image, Frames::new(None));
+        let mut p = pose(px_per_mm, squash, roll, [vx, vy]);
+        p.center = at;
+        let r = pattern().radius;
+        let (region_mm, ring_mm) = (1.2 * r, 1.5 * r);
+        let n = 96usize;
+        let frame = PatchFrame::new(&Frames::new(None), at, 0.5 * n as f64).unwrap();
+        let jf_inv = inverse2(frame.jacobian()).unwrap();
+        let origin = [at[0].round() as i64 - 48, at[1].round() as i64 - 48];
+        let inv_l = p.inverse_linear().unwrap();
+        let radius_px = p.radius_px(r);
+        let layout =
+            Layout { start: &p, frame: &frame, inv_l, jf_inv, center_img: at, origin, n, radius_px };
+        let (mut pixels, mut ring) = (FitPixels::default(), PaperRing::default());
+        let got = gather(&sampler, &layout, [region_mm, ring_mm], &mut pixels, &mut ring);
+        let got = got.expect("the patch holds the region");
+
+        let (mut want_pixels, mut want_ring, mut n_region) = (Vec::new(), PaperRing::default(), 0);
+        for y in origin[1] - 48..origin[1] + n as i64 + 48 {
+            for x in origin[0] - 48..origin[0] + n as i64 + 48 {
+                let Some(q) = p.board_offset(frame.fit_point([x as f64, y as f64]), &inv_l) else {
+                    continue;
+                };
+                let d_sq = q[0] * q[0] + q[1] * q[1];
+                let value = sampler.pixel(x, y);
+                if d_sq <= region_mm * region_mm {
+                    n_region += 1;
+                    if let Some(v) = value {
+                        let cell = ((y - origin[1]) as usize) * n + (x - origin[0]) as usize;
+                        want_pixels.push((cell, v));
+                    }
+                } else if d_sq <= ring_mm * ring_mm
+                    && let Some(v) = value
+                {
+                    let rho = [(x as f64 - at[0]) / radius_px, (y as f64 - at[1]) / radius_px];
+                    want_ring.add(rho, f64::from(v));
+                }
+            }
+        }
+        let mut got_pixels: Vec<(usize, f32)> = pixels.live().collect();
+        got_pixels.sort_by_key(|&(cell, _)| cell);
+        want_pixels.sort_by_key(|&(cell, _)| cell);
+        prop_assert_eq!(got.n_region, n_region);
+        prop_assert_eq!(got_pixels, want_pixels);
+        prop_assert_eq!(ring.len(), want_ring.len());
+        // The same pixels, summed row by row rather than in raster order.
+        let (a, b) = (ring.terms(150.0, [0.1, -0.05]), want_ring.terms(150.0, [0.1, -0.05]));
+        prop_assert!((a.cost - b.cost).abs() <= 1e-9 * b.cost.max(1.0), "{} vs {}", a.cost, b.cost);
+        prop_assert!((a.jtj - b.jtj).amax() <= 1e-9 * b.jtj.amax().max(1.0));
     }
 }
