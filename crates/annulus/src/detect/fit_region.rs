@@ -144,11 +144,11 @@ pub(crate) fn gather(
         outer_guess = [outer_first, outer_last];
         let inner = run_ends(outer_first..outer_last + 1, inner_guess, |x| within(x, y, region_sq));
         let paper = |xs: Range<i64>, ring: &mut PaperRing| {
-            for x in xs {
-                if let Some(v) = sampler.pixel(x, y) {
-                    let rho = [x as f64 - center_img[0], y as f64 - center_img[1]];
-                    ring.add([rho[0] / radius_px, rho[1] / radius_px], f64::from(v));
-                }
+            let Some((lo, values)) = sampler.row_span(y, xs) else { return };
+            let rho_y = (y as f64 - center_img[1]) / radius_px;
+            for (x, &v) in (lo..).zip(values) {
+                let rho_x = (x as f64 - center_img[0]) / radius_px;
+                ring.add([rho_x, rho_y], f64::from(v));
             }
         };
         let Some((first, last)) = inner else {
@@ -165,12 +165,9 @@ pub(crate) fn gather(
         }
         n_region += (last + 1 - first) as usize;
         // The run's cells inside the image: a run the border cuts is still one run.
-        let inside = |&x: &i64| sampler.pixel(x, y).is_some();
-        let Some(lo) = (first..=last).find(inside) else { continue };
-        let hi = (lo..=last).rev().find(inside).unwrap_or(lo);
-        let value = |k: usize| sampler.pixel(lo + k as i64, y).unwrap_or(0.0);
+        let Some((lo, values)) = sampler.row_span(y, first..last + 1) else { continue };
         let (row, col) = ((y - origin[1]) as usize, (lo - origin[0]) as usize);
-        pixels.push_run(row, col, (hi + 1 - lo) as usize, value);
+        pixels.push_run(row, col, values.len(), |k| f32::from(values[k]));
         rows = rows.start.min(row)..rows.end.max(row + 1);
     }
     pixels.finish();

@@ -111,12 +111,22 @@ impl<'a> Sampler<'a> {
     }
 
     /// The raw value of image pixel `(x, y)`, when it exists.
+    #[cfg(test)]
     pub(crate) fn pixel(&self, x: i64, y: i64) -> Option<f32> {
         let inside = x >= 0
             && y >= 0
             && x < i64::from(self.image.width())
             && y < i64::from(self.image.height());
         inside.then(|| self.px(x as usize, y as usize))
+    }
+
+    /// The pixels of row `y` at columns `xs` that lie inside the image, with the first one's
+    /// column; `None` when none does.
+    pub(crate) fn row_span(&self, y: i64, xs: std::ops::Range<i64>) -> Option<(i64, &'a [u8])> {
+        let row = self.image.row(u32::try_from(y).ok()?)?;
+        let lo = xs.start.max(0);
+        let hi = xs.end.min(row.len() as i64);
+        (lo < hi).then(|| (lo, &row[lo as usize..hi as usize]))
     }
 
     #[inline]
