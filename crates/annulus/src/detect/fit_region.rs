@@ -186,24 +186,23 @@ pub(crate) fn run_ends(
         return None;
     }
     let (lo, hi) = (range.start, range.end - 1);
+    // From a cell of the run, its first cell.
+    let run_start = |mut x: i64| {
+        while x > lo && inside(x - 1) {
+            x -= 1;
+        }
+        x
+    };
     let g = guess[0].clamp(lo, hi);
     let first = if inside(g) {
         // Inside: the run starts at or left of the guess.
-        let mut first = g;
-        while first > lo && inside(first - 1) {
-            first -= 1;
-        }
-        first
+        run_start(g)
     } else if let Some(x) = (g + 1..=hi).find(|&x| inside(x)) {
         // Outside, and the run lies to the right: its first cell is the first one met.
         x
     } else {
         // Outside, and the run, if any, lies to the left: the first cell met is its last.
-        let mut first = (lo..g).rev().find(|&x| inside(x))?;
-        while first > lo && inside(first - 1) {
-            first -= 1;
-        }
-        first
+        run_start((lo..g).rev().find(|&x| inside(x))?)
     };
     let g = guess[1].clamp(first, hi);
     let last = if inside(g) {
