@@ -249,13 +249,19 @@ fn coarse_outer(
     let first = (model.ring_inner * r_lo / COARSE_STEP_PX).floor().max(0.0);
     let s_first = first * COARSE_STEP_PX;
     let n = ((1.3 * r_hi - s_first) / COARSE_STEP_PX).ceil() as usize + 2;
+    // The score below reads the profile at radii up to `r_hi` only, between samples `i` and
+    // `i + 1` with `i ≤ ⌊r_hi / step − first⌋`: the samples beyond (a third of the ray's) are
+    // never read, so they are not computed, and the rays are still required to stay inside the
+    // image out to 1.3 times the largest radius. One sample is kept beyond the bound.
+    let n_read = (((r_hi / COARSE_STEP_PX - first).floor().max(0.0) as usize) + 3).min(n);
     buf.mean.clear();
     buf.mean.resize(n, 0.0);
     let mut n_valid = 0usize;
     let rays = fan(N_COARSE_RAYS, Phase::Whole);
+    let step = [s_first, COARSE_STEP_PX];
     for k in 0..N_COARSE_RAYS {
         let dir = rays.dir(k);
-        if sampler.ray_derivatives(center, dir, s_first, COARSE_STEP_PX, n, &mut buf.profile) {
+        if sampler.ray_derivatives_prefix([center, dir], step, [n, n_read], &mut buf.profile) {
             n_valid += 1;
             for (m, &d) in buf.mean.iter_mut().zip(&buf.profile) {
                 *m += d;

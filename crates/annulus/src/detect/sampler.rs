@@ -178,10 +178,26 @@ impl<'a> Sampler<'a> {
         n: usize,
         out: &mut Vec<f32>,
     ) -> bool {
+        self.ray_derivatives_prefix([center, dir], [s0, step], [n, n], out)
+    }
+
+    /// [`Self::ray_derivatives`] over the window of `n` samples, of which only the first
+    /// `n_read` are computed into `out`: the window's other samples are only required to lie
+    /// inside the image, and the direction is still the whole window's chord, so the values
+    /// written, and the result, are those of the whole window. For a caller that reads the
+    /// start of a ray but counts only rays that stay inside the image farther out.
+    pub(crate) fn ray_derivatives_prefix(
+        &self,
+        [center, dir]: [[f64; 2]; 2],
+        [s0, step]: [f64; 2],
+        [n, n_read]: [usize; 2],
+        out: &mut Vec<f32>,
+    ) -> bool {
         out.clear();
         if n < 2 {
             return false;
         }
+        let n_read = n_read.min(n);
         let at = |s: f64| [center[0] + s * dir[0], center[1] + s * dir[1]];
         // The ray's direction in the image: the chord of the window, which follows the local
         // distortion closely over a window a few pixels long.
@@ -194,22 +210,25 @@ impl<'a> Sampler<'a> {
         }
         let (ux, uy) = ((dx / len) as f32, (dy / len) as f32);
         // Sized once and written in place: no capacity check per sample.
-        out.resize(n, 0.0);
+        out.resize(n_read, 0.0);
         if let (None, Some(g)) = (&self.frames.camera, self.gradient) {
-            return self.straight_ray(g, at, [s0, step], [ux, uy], out);
+            return self.straight_ray(g, at, [s0, step, (n - 1) as f64], [ux, uy], out);
         }
-        for (j, o) in out.iter_mut().enumerate() {
+        for j in 0..n {
             let p_img = self.frames.to_image(at(s0 + step * j as f64));
             let Some([gx, gy]) = self.gradient_img(p_img) else { return false };
-            *o = gx * ux + gy * uy;
+            if let Some(o) = out.get_mut(j) {
+                *o = gx * ux + gy * uy;
+            }
         }
         true
     }
 }
 
 impl Sampler<'_> {
-    /// [`Sampler::ray_derivatives`] without lens distortion and with precomputed differences,
-    /// the common case, into `out` (already sized): the ray is straight in the image, so it
+    /// [`Sampler::ray_derivatives_prefix`] without lens distortion and with precomputed
+    /// differences, the common case, into `out` (already sized to the samples read) for the
+    /// window whose last sample is number `j_last`: the ray is straight in the image, so it
     /// stays inside the readable area if and only if both its ends do, and no sample needs its
     /// own check. Positions and arithmetic are those of the general path, so the result is bit
     /// for bit the same (the sampler tests compare the two).
@@ -218,16 +237,19 @@ impl Sampler<'_> {
         &self,
         g: &GradientImage,
         at: impl Fn(f64) -> [f64; 2],
-        [s0, step]: [f64; 2],
+        [s0, step, j_last]: [f64; 3],
         [ux, uy]: [f32; 2],
         out: &mut [f32],
     ) -> bool {
-        let n = out.len();
         // Every sample position is `at(s0 + step · j)`, computed as on the general path. Both
         // the product and the sum are correctly rounded, and rounding is monotonic, so each
         // coordinate moves monotonically along the ray and lies between its values at the ends.
-        let (first, last) = (at(s0), at(s0 + step * (n - 1) as f64));
-        if self.cell(first).is_none() || self.cell(last).is_none() {
+        let (first, last) = (at(s0), at(s0 + step * j_last));
+        let (Some(a), Some(b)) = (self.cell(first), self.cell(last)) else { return false };
+        // The general path also fails where a sample's block of differences is not in `g`; the
+        // farthest block any sample of the window reads is at the ends' larger row and larger
+        // column (monotonic coordinates again), so checking it stands for the samples not read.
+        if a.1.max(b.1) * g.width() + a.0.max(b.0) + g.width() + 2 > g.diffs().len() {
             return false;
         }
         for (j, o) in out.iter_mut().enumerate() {
@@ -386,37 +408,5 @@ fn nearest_peak_scan(values: &[f32], sign: f32, floor: f32, target: f64) -> Opti
 }
 
 #[cfg(test)]
-mod centroid_tests {
-    use proptest::prelude::*;
-
-    use super::{nearest_peak, nearest_peak_scan};
-
-    proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: 2048,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(7),
-            ..ProptestConfig::default()
-        })]
-
-        /// The outward walk finds the peak the full scan finds, ties and plateaus included
-        /// (values on a coarse grid make both common), for targets inside, at and beyond the
-        /// window and for non-finite ones.
-        #[test]
-        fn the_walk_finds_the_peak_the_scan_finds(
-            values in prop::collection::vec((-4i8..=4).prop_map(|v| f32::from(v) * 0.5), 0..48),
-            sign in prop::sample::select(vec![1.0f32, -1.0, 0.7]),
-            floor in -1.0f32..2.0,
-            target in prop_oneof![
-                -3.0f64..52.0,
-                (0u32..50).prop_map(|j| f64::from(j) + 0.5),
-                (0u32..50).prop_map(f64::from),
-                prop::sample::select(vec![f64::NAN, f64::INFINITY, -1e12, 1e12]),
-            ],
-        ) {
-            prop_assert_eq!(
-                nearest_peak(&values, sign, floor, target),
-                nearest_peak_scan(&values, sign, floor, target)
-            );
-        }
-    }
-}
+#[path = "sampler_tests.rs"]
+mod tests;
