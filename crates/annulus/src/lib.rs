@@ -42,6 +42,8 @@ mod format;
 pub mod geometry;
 pub mod image;
 pub mod print;
+#[cfg(test)]
+mod test_support;
 
 pub use board::{Board, BoardSpec, Marker};
 pub use camera::{BrownConrady, Camera};

@@ -2,6 +2,8 @@
 
 use proptest::prelude::*;
 
+use crate::test_support::seeded;
+
 use super::*;
 use crate::error::{CodewordDefect, Error};
 
@@ -400,6 +402,8 @@ fn arb_spec() -> impl Strategy<Value = BoardSpec> {
 }
 
 proptest! {
+    #![proptest_config(seeded(256))]
+
     #[test]
     fn spec_survives_toml_then_json(spec in arb_spec()) {
         let board = Board::from_spec(spec.clone()).expect("generated specs are valid");

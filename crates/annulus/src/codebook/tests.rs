@@ -3,6 +3,8 @@
 use super::*;
 use proptest::prelude::*;
 
+use crate::test_support::seeded;
+
 #[test]
 fn stored_words_are_what_the_generator_makes() {
     assert_eq!(
@@ -74,6 +76,8 @@ fn symmetric_and_transition_examples() {
 }
 
 proptest! {
+    #![proptest_config(seeded(256))]
+
     #[test]
     fn rotation_composes_and_wraps(w: u16, a in 0u32..40, b in 0u32..40) {
         prop_assert_eq!(rotate(rotate(w, a), b), rotate(w, a + b));
@@ -101,6 +105,8 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(seeded(256))]
+
     #[test]
     fn sector_of_matches_atan2(angle in 0.0f64..std::f64::consts::TAU, r in 1e-6f64..1e3) {
         let sector_rad = std::f64::consts::TAU / N_SECTORS as f64;

@@ -3,6 +3,8 @@
 //! parameters (runs of every length, so every way a run can end inside a vector).
 
 use proptest::prelude::*;
+
+use crate::test_support::seeded;
 use rustfft::num_complex::Complex32;
 
 use super::{FitPixels, KernelScratch, N_PARAMS, PADDED, Shared, accumulate, warp_terms};
@@ -119,7 +121,7 @@ fn pixels_of(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(seeded(64))]
 
     #[test]
     fn the_vector_kernel_sums_what_the_scalar_reference_does(

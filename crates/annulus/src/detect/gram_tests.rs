@@ -4,6 +4,8 @@
 
 use proptest::prelude::*;
 
+use crate::test_support::seeded;
+
 use super::gram_upper;
 
 /// `Σ rᵀr` row by row, the reference: entry `(a, b)` accumulates `r[a] · r[b]` in row order.
@@ -20,7 +22,7 @@ fn row_by_row<const N: usize>(rows: &[[f32; N]], n_used: usize) -> [[f32; N]; N]
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(seeded(64))]
 
     #[test]
     fn the_tiled_gram_is_the_row_by_row_product_to_the_bit(

@@ -2,6 +2,8 @@
 
 use proptest::prelude::*;
 
+use crate::test_support::seeded;
+
 use super::{LEVEL_OVERLAP, level_plan};
 
 /// The levels a plan uses, in order.
@@ -105,7 +107,7 @@ fn vote_checked(image: &crate::image::ImageView<'_>, [r_lo, r_hi]: [f64; 2]) -> 
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(seeded(48))]
 
     /// Rings anywhere, cut by the borders or not, on noise, at widths that end rows in every
     /// phase of the vector lanes and with up to three vectors of radius steps: the votes are
@@ -208,7 +210,7 @@ fn xorshift(seed: u64) -> impl FnMut() -> u64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(seeded(48))]
 
     /// Values of a few levels only, so that ties are everywhere: the vector test keeps exactly
     /// the pixels the scalar one does, over every chunk position of a row.
@@ -259,7 +261,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    #![proptest_config(seeded(32))]
 
     /// Box sums into scratch left dirty by a call of another size: the direct nine-term sums
     /// (row by row, as the doc states), zero on the border, to the bit.

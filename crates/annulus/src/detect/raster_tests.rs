@@ -5,6 +5,8 @@
 use std::ops::Range;
 
 use proptest::prelude::*;
+
+use crate::test_support::seeded;
 use rustfft::num_complex::Complex32;
 
 use super::{Reach, rasterise};
@@ -123,7 +125,7 @@ fn lens_frames() -> Frames {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(seeded(64))]
 
     #[test]
     fn vectorised_coverage_is_the_reference_within_tolerance(

@@ -9,13 +9,10 @@ use super::super::gradient::GradientImage;
 use super::super::tests::noise_bytes;
 use super::{Frames, Sampler, nearest_peak, nearest_peak_scan};
 use crate::image::ImageView;
+use crate::test_support::seeded;
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 2048,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(7),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(seeded(2048))]
 
     /// The outward walk finds the peak the full scan finds, ties and plateaus included
     /// (values on a coarse grid make both common), for targets inside, at and beyond the
@@ -41,11 +38,7 @@ proptest! {
 
 proptest! {
     // Most rays drawn leave the small images, so many cases are needed for the ones that stay.
-    #![proptest_config(ProptestConfig {
-        cases: 1024,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(11),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(seeded(1024))]
 
     /// Gradients read from the precomputed differences are bit-identical to differencing on
     /// the fly, the reference path, at any position, on any stride.

@@ -5,6 +5,8 @@ use std::f64::consts::TAU;
 
 use proptest::prelude::*;
 
+use crate::test_support::seeded;
+
 use super::decode::{DecodeBuffers, decode};
 use super::fft::Fft2;
 use super::marker_render::{MarkerPose, PatchFrame, Pattern, pixel_cdf};
@@ -96,7 +98,7 @@ pub(super) fn noise_bytes(seed: u64, len: usize) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(seeded(64))]
 
     /// decode(encode(id)) recovers the marker at any rotation and either polarity.
     #[test]

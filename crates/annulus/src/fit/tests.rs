@@ -4,19 +4,14 @@
 
 use nalgebra::Matrix3;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngSeed};
 
 use super::rng::SplitMix64;
 use super::*;
 use crate::geometry::{Conic, Ellipse, Homography};
+use crate::test_support::seeded;
 
 /// Standard deviation of the simulated edge noise, in pixels.
 const SIGMA_PX: f64 = 0.05;
-
-/// A seeded proptest configuration with `cases` cases.
-fn seeded(cases: u32) -> Config {
-    Config { cases, rng_seed: RngSeed::Fixed(0x00F1_7000), ..Config::default() }
-}
 
 /// A standard normal draw by the Box–Muller transform.
 fn gauss(rng: &mut SplitMix64) -> f64 {
