@@ -58,6 +58,33 @@ pub(crate) fn rasterise(
     n: usize,
     grid: &mut [Complex32],
 ) -> Option<Range<usize>> {
+    rasterise_rows(pose, pattern, frame, origin, n, grid, Columns::PerRow)
+}
+
+/// Which columns of a row [`rasterise_rows`] computes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Columns {
+    /// The columns of the marker's bounding box, every row: the reference the tests hold the
+    /// spans to.
+    #[cfg(test)]
+    BoundingBox,
+    /// Only the lane groups that meet the row's span of the marker's image ([`Reach::row_span`]).
+    PerRow,
+}
+
+/// [`rasterise`], with the columns computed per row chosen by `columns`. Both choices give the
+/// same bits: cells are computed in the same chunks and lane groups either way (a chunk's
+/// single-precision offsets are taken from its first pixel), and a group is skipped only when
+/// no pixel of it can touch ink, where the reference leaves zero.
+pub(super) fn rasterise_rows(
+    pose: &MarkerPose,
+    pattern: &Pattern,
+    frame: &PatchFrame,
+    origin: [i64; 2],
+    n: usize,
+    grid: &mut [Complex32],
+    columns: Columns,
+) -> Option<Range<usize>> {
     grid.iter_mut().for_each(|z| *z = Complex32::default());
     let reach = Reach::new(pose, pattern, frame, origin, n)?;
     let (cols, rows) = (reach.cols.clone(), reach.rows.clone());
@@ -66,12 +93,22 @@ pub(crate) fn rasterise(
     for j in rows.clone() {
         let row = &mut grid[j * n..(j + 1) * n];
         let y_img = (origin[1] + j as i64) as f64;
+        let span = match columns {
+            #[cfg(test)]
+            Columns::BoundingBox => cols.clone(),
+            Columns::PerRow => reach.row_span(y_img, origin[0]),
+        };
         let mut i0 = cols.start;
         while i0 < cols.end {
             let len = (cols.end - i0).min(CHUNK);
-            let x0_img = (origin[0] + i0 as i64) as f64;
-            chunk.radial(&view, pattern, [x0_img, y_img], len);
-            chunk.finish(pattern, &mut row[i0..i0 + len]);
+            // The chunk's lane groups that meet the span, in cells from the chunk's start.
+            let first = span.start.saturating_sub(i0) / LANES * LANES;
+            let last = span.end.saturating_sub(i0).min(len);
+            if first < last {
+                let x0_img = (origin[0] + i0 as i64) as f64;
+                chunk.radial(&view, pattern, [x0_img, y_img], first..last);
+                chunk.finish(pattern, &mut row[i0..i0 + len], first..last);
+            }
             i0 += len;
         }
     }
@@ -89,6 +126,10 @@ pub(super) struct Reach {
     /// Patch columns and rows that can hold ink.
     pub(super) cols: Range<usize>,
     pub(super) rows: Range<usize>,
+    /// The marker's image centre, pixels.
+    center_img: [f64; 2],
+    /// `|du·d| ≤ reach_mm` bounds the image offsets `d` from the centre that can touch ink.
+    reach_mm: f64,
 }
 
 impl Reach {
@@ -124,9 +165,52 @@ impl Reach {
         };
         let cols = span(center[0], half(m[0]), origin[0]);
         let rows = span(center[1], half(m[1]), origin[1]);
-        Some(Self { inv, du, r_max_sq: r_max * r_max, cols, rows })
+        let reach_mm = r_max * stretch;
+        Some(Self { inv, du, r_max_sq: r_max * r_max, cols, rows, center_img: center, reach_mm })
+    }
+
+    /// The patch columns of the image row `y_img` that can hold ink, within [`Self::cols`]:
+    /// those within [`ROW_MARGIN_PX`] of the ellipse `|du·d| ≤ reach_mm` (the marker's
+    /// affine image, stretched for perspective as the bounding box is) anywhere in the rows
+    /// within that margin of this one. The bounding box is this ellipse's box with a 1.5 px
+    /// margin, so the row spans follow the same bound, with a pixel more to spare.
+    pub(super) fn row_span(&self, y_img: f64, origin_x: i64) -> Range<usize> {
+        let du = self.du;
+        // `dᵀ A d ≤ R²` with `A = duᵀ du`.
+        let a = du[0][0] * du[0][0] + du[1][0] * du[1][0];
+        let b = du[0][0] * du[0][1] + du[1][0] * du[1][1];
+        let c = du[0][1] * du[0][1] + du[1][1] * du[1][1];
+        let det = a * c - b * b;
+        let r_sq = self.reach_mm * self.reach_mm;
+        if !(a > 0.0 && c > 0.0 && det > 0.0 && r_sq.is_finite()) {
+            return self.cols.clone();
+        }
+        // The ellipse's rows, and the rows of its rightmost and leftmost points.
+        let y_max = (r_sq * a / det).sqrt();
+        let y_at_right = -b / c * (r_sq * c / det).sqrt();
+        let dy = y_img - self.center_img[1];
+        let (lo, hi) = ((dy - ROW_MARGIN_PX).max(-y_max), (dy + ROW_MARGIN_PX).min(y_max));
+        if lo > hi {
+            return self.cols.start..self.cols.start;
+        }
+        // The ellipse's offsets at row `y`: its right end is concave in `y`, its left end
+        // convex, so over the rows `lo..hi` each is extreme at the row nearest its extreme.
+        let end =
+            |y: f64, sign: f64| (-b * y + sign * (a * r_sq - det * y * y).max(0.0).sqrt()) / a;
+        let right = end(y_at_right.clamp(lo, hi), 1.0);
+        let left = end((-y_at_right).clamp(lo, hi), -1.0);
+        let x = self.center_img[0];
+        let first = ((x + left - ROW_MARGIN_PX).floor() as i64 - origin_x).max(0) as usize;
+        let end_col = ((x + right + ROW_MARGIN_PX).ceil() as i64 + 1 - origin_x).max(0) as usize;
+        let (first, end_col) = (first.max(self.cols.start), end_col.min(self.cols.end));
+        if first < end_col { first..end_col } else { self.cols.start..self.cols.start }
     }
 }
+
+/// Pixels beyond the marker's stretched affine image that a row's span still covers, across
+/// and along the row: the bounding box allows 1.5 px for the frame's curvature and the pixels'
+/// rounding, and the spans keep one more pixel, since a cell they miss would lose ink.
+const ROW_MARGIN_PX: f64 = 2.5;
 
 /// What every pixel of one rasterisation shares.
 struct View<'a> {
@@ -160,10 +244,11 @@ impl Default for Chunk {
 }
 
 impl Chunk {
-    /// The board offsets, their derivatives and the radial coverage (rings, band) of the `len`
-    /// pixels from image pixel `start` along its row, [`LANES`] pixels at a time (the lanes
-    /// past `len` hold the row's next pixels, which [`Self::finish`] ignores).
-    fn radial(&mut self, view: &View, pattern: &Pattern, start: [f64; 2], len: usize) {
+    /// The board offsets, their derivatives and the radial coverage (rings, band) of the
+    /// chunk's pixels `cells` (from image pixel `start` along its row; `cells.start` a
+    /// multiple of [`LANES`]), [`LANES`] pixels at a time (the lanes past `cells.end` hold
+    /// the row's next pixels, which [`Self::finish`] ignores).
+    fn radial(&mut self, view: &View, pattern: &Pattern, start: [f64; 2], cells: Range<usize>) {
         let lane = |x: f64| V::splat(x as f32);
         // The fit-frame offset from the pose's centre, `fit_point(x) − c`, expanded about the
         // first pixel of the chunk in double precision; the lanes add their small offsets
@@ -188,7 +273,7 @@ impl Chunk {
         let [band_lo, band_hi] = pattern.band.map(lane);
         let (one, zero) = (V::splat(1.0), V::splat(0.0));
         let r_max_sq = lane(view.reach.r_max_sq);
-        for g0 in (0..len.min(CHUNK)).step_by(LANES) {
+        for g0 in (cells.start..cells.end.min(CHUNK)).step_by(LANES) {
             let lanes = g0..g0 + LANES;
             let k = V::splat(g0 as f32) + V::new([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
             let d = [x0 + x1 * k + x2 * k * k, y0 + y1 * k + y2 * k * k];
@@ -239,9 +324,11 @@ impl Chunk {
     }
 
     /// Adds the code band's sectors to the radial coverage and writes the clamped ink
-    /// fractions into the real parts of `out` (one cell per pixel of the chunk).
-    fn finish(&self, pattern: &Pattern, out: &mut [Complex32]) {
-        for (k, cell) in out.iter_mut().enumerate().take(CHUNK) {
+    /// fractions of the chunk's pixels `cells` into the real parts of `out` (one cell per
+    /// pixel of the chunk).
+    fn finish(&self, pattern: &Pattern, out: &mut [Complex32], cells: Range<usize>) {
+        let end = cells.end.min(CHUNK).min(out.len());
+        for (k, cell) in out.iter_mut().enumerate().take(end).skip(cells.start) {
             let mut ink = f64::from(self.rings[k]);
             let band = f64::from(self.band[k]);
             if pattern.word != 0 && band > 0.0 {
