@@ -23,7 +23,9 @@
 //! *Frames.* Patch cells `(i, j)` are image pixels `origin + (i, j)`; the pose is in the fit
 //! frame ([`PatchFrame`] maps between them); board offsets `q` are millimetres from the
 //! marker's centre. Cells the marker cannot reach, and cells beyond the vanishing line, are
-//! left at zero.
+//! left at zero: each row computes only the lane groups that meet its span of the marker's
+//! image ([`Reach::row_span`]), at the places the bounding box would put them, so the
+//! skipped groups change no bit.
 
 use std::ops::Range;
 
